@@ -1,0 +1,1 @@
+"""Curated source data; installed as package data of ``kg.data`` so `kg build` works anywhere."""

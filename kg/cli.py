@@ -1,0 +1,178 @@
+"""The `kg` command line. It translates arguments into library calls and errors into one line.
+
+Heavy modules (networkx, rdflib, neo4j, rich) are imported inside the commands that need them,
+so `kg lookup` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kg.errors import KGError, UsageError
+
+app = typer.Typer(
+    name="kg",
+    help="cellkg: the knowledge graph of cell therapies in autoimmune disease.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOpt = Annotated[Optional[Path], typer.Option(
+    "--store", help="The embedded store file [default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite].")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+
+
+def _store_path(store: Path | None) -> Path:
+    from kg.resources import default_store
+
+    return store or default_store()
+
+
+def _check_format(fmt: str) -> str:
+    from kg.render import FORMATS
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}' (choose from: {', '.join(FORMATS)})")
+    return fmt
+
+
+@app.command()
+def build(
+    store: StoreOpt = None,
+    data: Annotated[Optional[Path], typer.Option(
+        "--data", help="Data directory holding curated/ [default: $CELLKG_DATA or the packaged data].")] = None,
+) -> None:
+    """Build the graph from all sources, check it against the ontology, and save the embedded store."""
+    from kg.build import build as run_build
+
+    report = run_build(_store_path(store), data)
+    typer.echo(f"built {report.store}: {report.nodes} nodes, {report.edges} relationships, "
+               f"{len(report.sources)} sources")
+
+
+@app.command()
+def questions(fmt: FormatOpt = "table") -> None:
+    """List the named questions and their parameters."""
+    from kg.queries import all_questions
+    from kg.render import render
+
+    rows = [{"name": q.name, "parameters": [f"{p.name} ({p.description}; e.g. {p.example})" for p in q.params],
+             "description": q.description} for q in all_questions()]
+    render(rows, ("name", "parameters", "description"), _check_format(fmt))
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param takes NAME=VALUE, got '{pair}'")
+        params[key.strip()] = value.strip()
+    return params
+
+
+@app.command()
+def ask(
+    name: Annotated[str, typer.Argument(help="Question name (see `kg questions`).")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = [],  # noqa: B006
+    backend: Annotated[str, typer.Option(help="memory (embedded store) or neo4j.")] = "memory",
+    show_cypher: Annotated[bool, typer.Option(
+        "--show-cypher", help="Print the Cypher with :param lines for the Neo4j Browser, and stop.")] = False,
+    store: StoreOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Answer a named question; every row carries its evidence level, patient count and source."""
+    from kg.ask import answer, browser_script
+    from kg.queries import get_question
+    from kg.render import render
+
+    question = get_question(name)
+    params = _parse_params(param)
+    if show_cypher:
+        typer.echo(browser_script(question, params))
+        return
+    rows = answer(question, params, backend, _store_path(store))
+    render(rows, question.columns, _check_format(fmt), title=question.description)
+
+
+@app.command()
+def lookup(
+    term: Annotated[str, typer.Argument(help="An id, name, synonym, code name or brand.")],
+    store: StoreOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Find a node by any of its names and show its neighbourhood and evidence."""
+    import json
+
+    from kg.lookup import EVIDENCE_COLUMNS, NEIGHBOUR_COLUMNS, lookup as find
+    from kg.render import render
+    from kg.store import Store
+
+    fmt = _check_format(fmt)
+    with Store(_store_path(store)) as db:
+        exact, found = find(db, term)
+    if not exact:
+        rows = [{"id": n.id, "class": n.label, "name": n.name} for n in found]  # type: ignore[union-attr]
+        if fmt == "table":
+            typer.echo(f"no exact match for '{term}'; nodes whose names contain it:")
+        render(rows, ("id", "class", "name"), fmt)
+        return
+    if fmt == "json":
+        typer.echo(json.dumps([{"id": f.node.id, "class": f.node.label, "properties": dict(f.node.properties),
+                                "neighbours": f.neighbours, "evidence": f.evidence} for f in found],  # type: ignore[union-attr]
+                              indent=2, ensure_ascii=False))
+        return
+    for f in found:  # type: ignore[union-attr]
+        if fmt == "table":
+            props = dict(f.node.properties)
+            typer.echo(f"{f.node.label} {f.node.id}: {f.node.name}")
+            for key in sorted(k for k in props if k != "name"):
+                from kg.render import cell
+
+                typer.echo(f"  {key}: {cell(props[key])}")
+            render(f.neighbours, NEIGHBOUR_COLUMNS, fmt, title="Relationships")
+            render(f.evidence, EVIDENCE_COLUMNS, fmt, title="Evidence")
+        else:
+            render(f.evidence, EVIDENCE_COLUMNS, fmt)
+
+
+@app.command()
+def stats(store: StoreOpt = None, fmt: FormatOpt = "table") -> None:
+    """Count nodes by class and relationships by type in the embedded store."""
+    from kg.render import render
+    from kg.store import Store
+
+    with Store(_store_path(store)) as db:
+        counts = db.counts()
+    rows = [{"kind": "node", "type": k, "count": v} for k, v in counts["nodes"].items()]
+    rows += [{"kind": "relationship", "type": k, "count": v} for k, v in counts["relationships"].items()]
+    render(rows, ("kind", "type", "count"), _check_format(fmt))
+
+
+def main() -> None:
+    """Entry point: run the app; a KGError becomes one line on stderr and exit code 1."""
+    try:
+        app(standalone_mode=False)
+    except KGError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click's own usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,119 @@
+"""Read the OWL ontology (``ontology/cellkg.ttl``) into a Schema. The only place that parses OWL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.errors import OntologyError
+from kg.schema import ClassDef, PropertyDef, RelationshipDef, Schema, property_key, relationship_type
+
+VOCAB = "https://w3id.org/cellkg/vocab/"
+BIOLINK = "https://w3id.org/biolink/vocab/"
+
+
+def load_schema(path: Path) -> Schema:
+    """Parse the ontology and derive classes, relationship types, properties and prefixes."""
+    from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
+    cellkg = Namespace(VOCAB)
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many types for bad Turtle
+        raise OntologyError(f"{path}: cannot parse ontology: {exc}") from exc
+
+    def local(iri: object) -> str:
+        text = str(iri)
+        if not text.startswith(VOCAB):
+            raise OntologyError(f"{path}: {text} is outside the cellkg vocabulary")
+        return text[len(VOCAB):]
+
+    def text(subject: object, predicate: URIRef) -> str:
+        value = graph.value(subject, predicate)  # type: ignore[arg-type]
+        return str(value) if value is not None else ""
+
+    def biolink(subject: object) -> str | None:
+        for predicate in (SKOS.exactMatch, SKOS.closeMatch):
+            for obj in graph.objects(subject, predicate):  # type: ignore[arg-type]
+                if str(obj).startswith(BIOLINK):
+                    return "biolink:" + str(obj)[len(BIOLINK):]
+        return None
+
+    def members(node: object) -> list[object]:
+        union = graph.value(node, OWL.unionOf)  # type: ignore[arg-type]
+        if union is not None:
+            return list(Collection(graph, union))
+        return [node]
+
+    def flag(subject: object, predicate: URIRef) -> bool:
+        return graph.value(subject, predicate) == Literal(True)  # type: ignore[arg-type]
+
+    ontologies = list(graph.subjects(RDF.type, OWL.Ontology))
+    if len(ontologies) != 1:
+        raise OntologyError(f"{path}: expected one owl:Ontology, found {len(ontologies)}")
+    onto = ontologies[0]
+
+    classes = {}
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        if not isinstance(cls, URIRef):
+            continue
+        name = local(cls)
+        parents = tuple(sorted(local(p) for p in graph.objects(cls, RDFS.subClassOf)))
+        classes[name] = ClassDef(name, str(cls), parents, text(cls, SKOS.definition), biolink(cls))
+
+    def class_names(node: object, where: str) -> tuple[str, ...]:
+        names = tuple(sorted(local(m) for m in members(node)))
+        for name in names:
+            if name not in classes:
+                raise OntologyError(f"{path}: {where} names unknown class {name}")
+        return names
+
+    relationships = {}
+    rel_by_iri: dict[str, str] = {}
+    for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
+        name = local(prop)
+        domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+        if domain is None or range_ is None:
+            raise OntologyError(f"{path}: relationship {name} needs rdfs:domain and rdfs:range")
+        rel = RelationshipDef(
+            relationship_type(name), str(prop), class_names(domain, name), class_names(range_, name),
+            text(prop, SKOS.definition), flag(prop, cellkg.derived), biolink(prop),
+        )
+        relationships[rel.type] = rel
+        rel_by_iri[str(prop)] = rel.type
+
+    properties = []
+    for prop in graph.subjects(RDF.type, OWL.DatatypeProperty):
+        name = local(prop)
+        domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+        if domain is None or range_ is None:
+            raise OntologyError(f"{path}: property {name} needs rdfs:domain and rdfs:range")
+        owners = []
+        for member in members(domain):
+            owners.append(rel_by_iri[str(member)] if str(member) in rel_by_iri else local(member))
+        allowed = None
+        one_of = graph.value(range_, OWL.oneOf)
+        if one_of is not None:
+            allowed = tuple(str(v) for v in Collection(graph, one_of))
+            datatype = "string"
+        else:
+            datatype = str(range_).rsplit("#", 1)[-1]
+        key = text(prop, cellkg.key) or property_key(name)
+        properties.append(PropertyDef(key, str(prop), tuple(sorted(owners)), datatype,
+                                      flag(prop, cellkg.list), flag(prop, cellkg.curie), allowed))
+
+    prefixes = {}
+    for decl in graph.objects(onto, SH.declare):
+        prefixes[str(graph.value(decl, SH.prefix))] = str(graph.value(decl, SH.namespace))
+
+    return Schema(
+        ontology_iri=str(onto),
+        version_iri=text(onto, OWL.versionIRI),
+        version=text(onto, OWL.versionInfo),
+        classes=dict(sorted(classes.items())),
+        relationships=dict(sorted(relationships.items())),
+        properties=tuple(sorted(properties, key=lambda p: (p.key, p.iri))),
+        prefixes=dict(sorted(prefixes.items())),
+    )

@@ -1,0 +1,171 @@
+"""The embedded store on disk: one SQLite file (standard library only).
+
+It is the default backend's persistence and the CLI's fast path: `kg lookup` reads it directly,
+without networkx, rdflib or neo4j. Writes are atomic (a temporary file renamed into place), so a
+failed build leaves the previous store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from kg.errors import NotFound, StoreError
+from kg.model import Edge, Node, Provenance
+from kg.schema import Schema
+
+FORMAT_VERSION = "1"
+
+_DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, name TEXT NOT NULL,
+                    properties TEXT NOT NULL, provenance TEXT NOT NULL);
+CREATE TABLE edges (source TEXT NOT NULL, predicate TEXT NOT NULL, target TEXT NOT NULL,
+                    properties TEXT NOT NULL, provenance TEXT NOT NULL,
+                    PRIMARY KEY (source, predicate, target));
+CREATE INDEX edges_by_target ON edges (target, predicate);
+CREATE TABLE names (term TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (term, node_id));
+"""
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _prov(prov: Provenance | None) -> str:
+    if prov is None:
+        return "{}"
+    return _dump({"source": prov.source, "loader": prov.loader, "location": prov.location or None})
+
+
+def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
+    """Write the whole graph to ``path`` atomically; the old file survives any failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".cellkg-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with closing(sqlite3.connect(tmp)) as db:
+            db.executescript(_DDL)
+            db.executemany("INSERT INTO meta VALUES (?, ?)",
+                           [("format", FORMAT_VERSION), ("schema", schema.to_json())])
+            names: set[tuple[str, str]] = set()
+            rows = []
+            for node in sorted(nodes, key=lambda n: n.id):
+                rows.append((node.id, node.label, node.name, _dump(dict(node.properties)), _prov(node.provenance)))
+                for term in (node.id, node.name, *node.properties.get("synonyms", ())):  # type: ignore[misc]
+                    names.add((str(term).lower(), node.id))
+            db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO names VALUES (?, ?)", sorted(names))
+            db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)", [
+                (e.source, e.predicate, e.target, _dump(dict(e.properties)), _prov(e.provenance))
+                for e in sorted(edges, key=lambda e: e.key)
+            ])
+            db.commit()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _node(row: sqlite3.Row) -> Node:
+    prov = json.loads(row["provenance"])
+    return Node(row["id"], row["label"], json.loads(row["properties"]),
+                Provenance(prov.get("source"), prov.get("loader", ""), prov.get("location")) if prov else None)
+
+
+def _edge(row: sqlite3.Row) -> Edge:
+    prov = json.loads(row["provenance"])
+    return Edge(row["source"], row["predicate"], row["target"], json.loads(row["properties"]),
+                Provenance(prov.get("source"), prov.get("loader", ""), prov.get("location")) if prov else None)
+
+
+class Store:
+    """Read access to a built store."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.is_file():
+            raise StoreError(f"no store at {path}: run `kg build` first (or pass --store)")
+        try:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            self._db.row_factory = sqlite3.Row
+            fmt = self._meta("format")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a cellkg store ({exc})") from None
+        if fmt != FORMAT_VERSION:
+            raise StoreError(f"{path} has store format {fmt}, this cellkg reads {FORMAT_VERSION}: run `kg build`")
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def schema(self) -> Schema:
+        return Schema.from_json(self._meta("schema") or "{}")
+
+    def nodes(self) -> Iterator[Node]:
+        for row in self._db.execute("SELECT * FROM nodes ORDER BY id"):
+            yield _node(row)
+
+    def edges(self) -> Iterator[Edge]:
+        for row in self._db.execute("SELECT * FROM edges ORDER BY source, predicate, target"):
+            yield _edge(row)
+
+    def node(self, node_id: str) -> Node:
+        row = self._db.execute("SELECT * FROM nodes WHERE id = ?", (node_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no node with id {node_id}")
+        return _node(row)
+
+    def find(self, term: str) -> list[Node]:
+        """Nodes whose id, name or synonym equals ``term`` (case-insensitive); else contains it."""
+        key = term.strip().lower()
+        rows = self._db.execute(
+            "SELECT n.* FROM names m JOIN nodes n ON n.id = m.node_id WHERE m.term = ? ORDER BY n.id", (key,)
+        ).fetchall()
+        if not rows:
+            escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            rows = self._db.execute(
+                "SELECT DISTINCT n.* FROM names m JOIN nodes n ON n.id = m.node_id "
+                "WHERE m.term LIKE ? ESCAPE '\\' ORDER BY n.id LIMIT 50", (f"%{escaped}%",)
+            ).fetchall()
+        return [_node(r) for r in rows]
+
+    def neighbours(self, node_id: str) -> list[tuple[str, Edge, Node]]:
+        """(direction, edge, other node) for every relationship of the node; direction is 'out' or 'in'."""
+        out = self._db.execute(
+            "SELECT e.source, e.predicate, e.target, e.properties, e.provenance, n.id, n.label, n.name,"
+            " n.properties AS np, n.provenance AS nprov FROM edges e JOIN nodes n ON n.id = e.target"
+            " WHERE e.source = ? ORDER BY e.predicate, n.name", (node_id,)).fetchall()
+        inc = self._db.execute(
+            "SELECT e.source, e.predicate, e.target, e.properties, e.provenance, n.id, n.label, n.name,"
+            " n.properties AS np, n.provenance AS nprov FROM edges e JOIN nodes n ON n.id = e.source"
+            " WHERE e.target = ? ORDER BY e.predicate, n.name", (node_id,)).fetchall()
+        result = []
+        for direction, rows in (("out", out), ("in", inc)):
+            for r in rows:
+                other = _node({"id": r["id"], "label": r["label"], "properties": r["np"],  # type: ignore[arg-type]
+                               "provenance": r["nprov"]})
+                result.append((direction, _edge(r), other))
+        return result
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        labels = dict(self._db.execute("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label").fetchall())
+        rels = dict(self._db.execute(
+            "SELECT predicate, count(*) FROM edges GROUP BY predicate ORDER BY predicate").fetchall())
+        return {"nodes": labels, "relationships": rels}

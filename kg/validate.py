@@ -1,0 +1,133 @@
+"""Check records against the schema derived from the ontology, and merge duplicates.
+
+Everything a curator can get wrong is reported here with the record's provenance (file, line,
+record, field): unknown classes or relationships, wrong property types, values outside an
+enumeration, unknown CURIE prefixes, dangling references, and conflicting duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kg.errors import ConflictError, SchemaViolation
+from kg.model import Edge, Node, Provenance, Record, Value
+from kg.schema import PropertyDef, Schema
+
+_CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\S+)$")
+
+
+def _fail(message: str, prov: Provenance | None, field: str | None = None,
+          cls: type[SchemaViolation] = SchemaViolation) -> SchemaViolation:
+    if prov is None:
+        return cls(message, field=field)
+    return cls(message, file=prov.file, line=prov.line, record=prov.record, field=field or prov.field)
+
+
+def check_curie(schema: Schema, value: str, prov: Provenance | None, field: str) -> None:
+    match = _CURIE.match(value)
+    if not match:
+        raise _fail(f"'{value}' is not a CURIE (prefix:identifier)", prov, field)
+    if match.group(1) not in schema.prefixes:
+        known = ", ".join(schema.prefixes)
+        raise _fail(f"unknown prefix '{match.group(1)}' in '{value}' (declared: {known})", prov, field)
+
+
+def merge(records: Iterable[Record]) -> tuple[dict[str, Node], dict[tuple[str, str, str], Edge]]:
+    """Index records by identity; identical duplicates merge, conflicting ones are errors."""
+    nodes: dict[str, Node] = {}
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for record in records:
+        if isinstance(record, Node):
+            seen = nodes.get(record.id)
+            if seen is None:
+                nodes[record.id] = record
+            elif seen != record:
+                raise _conflict(record.id, seen.provenance, record.provenance, _diff(seen, record))
+        else:
+            seen_edge = edges.get(record.key)
+            if seen_edge is None:
+                edges[record.key] = record
+            elif seen_edge != record:
+                what = f"{record.source} -[{record.predicate}]-> {record.target}"
+                raise _conflict(what, seen_edge.provenance, record.provenance, _diff(seen_edge, record))
+    return nodes, edges
+
+
+def _diff(a: Node | Edge, b: Node | Edge) -> str:
+    if isinstance(a, Node) and isinstance(b, Node) and a.label != b.label:
+        return f"class {a.label} vs {b.label}"
+    keys = sorted(set(a.properties) | set(b.properties))
+    differing = [k for k in keys if a.properties.get(k) != b.properties.get(k)]
+    return "differs in " + ", ".join(f"'{k}'" for k in differing)
+
+
+def _conflict(what: str, first: Provenance | None, second: Provenance | None, diff: str) -> ConflictError:
+    earlier = first.location if first else "an earlier record"
+    message = f"conflicting duplicate of {what}: {diff} (first defined at {earlier})"
+    return _fail(message, second, "id", ConflictError)  # type: ignore[return-value]
+
+
+def _type_ok(prop: PropertyDef, value: Any) -> bool:
+    kind = prop.datatype
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind in ("integer", "nonNegativeInteger"):
+        return isinstance(value, int) and not isinstance(value, bool) and (kind == "integer" or value >= 0)
+    if kind == "decimal":
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    if kind == "anyURI":
+        return isinstance(value, str) and value.startswith(("http://", "https://"))
+    return isinstance(value, str) and value.strip() != ""
+
+
+_TYPE_WORDS = {"boolean": "true or false", "integer": "a whole number",
+               "nonNegativeInteger": "a whole number >= 0", "decimal": "a number >= 0",
+               "anyURI": "an http(s) URL", "string": "non-empty text"}
+
+
+def check_properties(schema: Schema, owner: str, properties: Mapping[str, Value],
+                     prov: Provenance | None, *, edge: bool = False) -> None:
+    for key, value in properties.items():
+        prop = schema.property_for(owner, key, edge=edge)
+        if prop is None:
+            raise _fail(f"unknown field '{key}' for {owner}", prov, key)
+        values = value if isinstance(value, tuple) else (value,)
+        if isinstance(value, tuple) != prop.is_list:
+            shape = "a list" if prop.is_list else "a single value"
+            raise _fail(f"'{key}' must be {shape}", prov, key)
+        for item in values:
+            if not _type_ok(prop, item):
+                raise _fail(f"'{key}' must be {_TYPE_WORDS.get(prop.datatype, prop.datatype)}, got {item!r}",
+                            prov, key)
+            if prop.allowed is not None and item not in prop.allowed:
+                raise _fail(f"'{key}' is '{item}', expected one of: {', '.join(prop.allowed)}", prov, key)
+            if prop.is_curie:
+                check_curie(schema, str(item), prov, key)
+
+
+def validate(schema: Schema, nodes: Mapping[str, Node], edges: Iterable[Edge]) -> None:
+    """Raise the first SchemaViolation found; return quietly if the graph fits the ontology."""
+    classes = set(schema.node_classes)
+    for node in nodes.values():
+        prov = node.provenance
+        if node.label not in classes:
+            raise _fail(f"unknown class '{node.label}'", prov, "id")
+        check_curie(schema, node.id, prov, "id")
+        check_properties(schema, node.label, node.properties, prov)
+        if prov and prov.source is not None and prov.source not in nodes:
+            raise _fail(f"source '{prov.source}' is not defined in any sources section", prov, "source")
+    for edge in edges:
+        prov = edge.provenance
+        rel = schema.relationships.get(edge.predicate)
+        if rel is None:
+            raise _fail(f"unknown relationship '{edge.predicate}'", prov)
+        for end, role, allowed in ((edge.source, "source", rel.domain), (edge.target, "target", rel.range)):
+            node = nodes.get(end)
+            if node is None:
+                raise _fail(f"'{end}' is not defined (dangling reference)", prov)
+            if not any(schema.is_a(node.label, cls) for cls in allowed):
+                raise _fail(f"{edge.predicate} needs a {' or '.join(allowed)} as its {role}, "
+                            f"but '{end}' is a {node.label}", prov)
+        check_properties(schema, edge.predicate, edge.properties, prov, edge=True)

@@ -1,0 +1,157 @@
+"""Curated YAML (data/curated/*.yaml): hand-checked records, every fact with its source.
+
+The format is documented in docs/curated-format.md. ``parse_document`` is pure (text in, records
+out); ``load`` reads the files. Schema checks (classes, types, domain and range, dangling
+references) happen later, once all sources are in, in kg.validate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import DataError
+from kg.loaders.yaml_lines import LineDict, load_yaml
+from kg.model import Edge, Node, Provenance, Record
+
+SOURCE = "curated"
+INPUT = "curated"  # the folder under the data directory
+
+
+@dataclass(frozen=True)
+class Section:
+    """How one top-level YAML section maps to nodes and edges."""
+
+    label: str
+    links: dict[str, tuple[str, bool]] = field(default_factory=dict)  # field -> (predicate, is_list)
+    source_is_edge: bool = False  # evidence: `source` is also a REPORTED_IN edge
+
+
+SECTIONS: dict[str, Section] = {
+    "sources": Section("Source"),
+    "targets": Section("Target"),
+    "modalities": Section("Modality"),
+    "products": Section("Product", {"targets": ("TARGETS", True), "modality": ("HAS_MODALITY", False),
+                                    "developers": ("DEVELOPED_BY", True)}),
+    "diseases": Section("Disease", {"parents": ("IS_A", True)}),
+    "autoantibodies": Section("Autoantibody", {"diseases": ("ASSOCIATED_WITH", True)}),
+    "therapies": Section("Therapy", {"parents": ("IS_A", True)}),
+    "organizations": Section("Organization"),
+    "outcomes": Section("Outcome"),
+    "studies": Section("Study", {"products": ("STUDIES_PRODUCT", True), "diseases": ("STUDIES_CONDITION", True),
+                                 "sponsors": ("SPONSORED_BY", True)}),
+    "evidence": Section("Evidence", {"product": ("ABOUT_PRODUCT", False), "disease": ("IN_DISEASE", False),
+                                     "prior_therapies": ("HAS_PRIOR_THERAPY", True),
+                                     "autoantibodies": ("HAS_AUTOANTIBODY", True),
+                                     "study": ("FROM_STUDY", False), "sites": ("AT_SITE", True)},
+                        source_is_edge=True),
+}
+OUTCOME_LINK = "REPORTED_OUTCOME"
+
+
+def parse_document(text: str, file: str) -> Iterator[Record]:
+    """Turn one curated YAML document into nodes and edges with provenance."""
+    document = load_yaml(text, file)
+    if document is None:
+        return
+    if not isinstance(document, dict):
+        raise DataError("a curated file must be a mapping of sections", file=file, line=1)
+    for section_name, records in document.items():
+        line = document.line_of(section_name) if isinstance(document, LineDict) else None
+        section = SECTIONS.get(section_name)
+        if section is None:
+            raise DataError(f"unknown section '{section_name}' (expected one of {', '.join(SECTIONS)})",
+                            file=file, line=line, field=section_name)
+        if not isinstance(records, list):
+            raise DataError(f"section '{section_name}' must be a list of records", file=file, line=line)
+        for raw in records:
+            if not isinstance(raw, LineDict):
+                raise DataError(f"each entry of '{section_name}' must be a record", file=file, line=line)
+            yield from _parse_record(section, raw, file)
+
+
+def _parse_record(section: Section, raw: LineDict, file: str) -> Iterator[Record]:
+    record_id = raw.get("id")
+    if not isinstance(record_id, str) or not record_id.strip():
+        raise DataError("missing or empty 'id'", file=file, line=raw.line, field="id")
+
+    def where(key: str) -> Provenance:
+        return Provenance(source_id, SOURCE, file, raw.line_of(key), record_id, key)
+
+    source_id = raw.get("source")
+    if source_id is not None and not isinstance(source_id, str):
+        raise DataError("'source' must be one source id", file=file, line=raw.line_of("source"),
+                        record=record_id, field="source")
+    if section.label == "Source":
+        source_id = record_id
+
+    label = section.label
+    properties: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in ("id", "source") or key in section.links:
+            continue
+        if key == "outcomes" and section.label == "Evidence":
+            continue
+        properties[key] = value
+    if label == "Outcome" and properties.get("safety") is True:
+        label = "AdverseEvent"
+    yield Node(record_id, label, properties, where("id"))
+
+    for key, (predicate, many) in section.links.items():
+        if key not in raw:
+            continue
+        for target in _ids(raw, key, many, file, record_id):
+            yield Edge(record_id, predicate, target, {}, where(key))
+    if section.source_is_edge:
+        if source_id is None:
+            raise DataError("missing 'source'", file=file, line=raw.line, record=record_id, field="source")
+        yield Edge(record_id, "REPORTED_IN", source_id, {}, where("source"))
+    if section.label == "Evidence":
+        yield from _outcomes(raw, file, record_id, source_id)
+
+
+def _ids(raw: LineDict, key: str, many: bool, file: str, record_id: str) -> list[str]:
+    value = raw[key]
+    values = value if isinstance(value, list) else [value]
+    if not many and isinstance(value, list):
+        raise DataError(f"'{key}' takes one id, not a list", file=file, line=raw.line_of(key),
+                        record=record_id, field=key)
+    for item in values:
+        if not isinstance(item, str) or not item:
+            raise DataError(f"'{key}' must hold ids (strings), got {item!r}", file=file,
+                            line=raw.line_of(key), record=record_id, field=key)
+    return values
+
+
+def _outcomes(raw: LineDict, file: str, record_id: str, source_id: str | None) -> Iterator[Edge]:
+    outcomes = raw.get("outcomes", [])
+    if not isinstance(outcomes, list):
+        raise DataError("'outcomes' must be a list", file=file, line=raw.line_of("outcomes"),
+                        record=record_id, field="outcomes")
+    for item in outcomes:
+        if not isinstance(item, LineDict) or not isinstance(item.get("outcome"), str):
+            line = item.line if isinstance(item, LineDict) else raw.line_of("outcomes")
+            raise DataError("each outcome needs 'outcome: <outcome id>'", file=file, line=line,
+                            record=record_id, field="outcomes.outcome")
+        properties = {k: v for k, v in item.items() if k != "outcome"}
+        prov = Provenance(source_id, SOURCE, file, item.line, record_id, "outcomes")
+        yield Edge(record_id, OUTCOME_LINK, item["outcome"], properties, prov)
+
+
+def load(directory: Path) -> Iterator[Record]:
+    """Read every ``*.yaml`` file under ``directory`` in a stable order.
+
+    Provenance names files relative to the data directory (``curated/x.yaml``) so that the store
+    does not depend on where the data lives; kg.build turns them back into full paths in errors.
+    """
+    if not directory.is_dir():
+        raise DataError("curated data directory not found", file=str(directory))
+    for path in sorted(directory.rglob("*.yaml")):
+        name = str(path.relative_to(directory.parent))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
+        yield from parse_document(text, name)

@@ -1,0 +1,1 @@
+"""The OWL ontology (cellkg.ttl) and SHACL shapes; installed as package data of ``kg.ontology``."""
