@@ -84,6 +84,9 @@ def ask(
     show_cypher: Annotated[bool, typer.Option(
         "--show-cypher", help="Print the Cypher with :param lines for the Neo4j Browser, and stop.")] = False,
     store: StoreOpt = None,
+    uri: Annotated[Optional[str], typer.Option("--uri", help="Neo4j URI (with --backend neo4j).")] = None,
+    user: Annotated[Optional[str], typer.Option("--user", help="Neo4j user (with --backend neo4j).")] = None,
+    database: Annotated[Optional[str], typer.Option("--database", help="Neo4j database (with --backend neo4j).")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Answer a named question; every row carries its evidence level, patient count and source."""
@@ -96,7 +99,8 @@ def ask(
     if show_cypher:
         typer.echo(browser_script(question, params))
         return
-    rows = answer(question, params, backend, _store_path(store))
+    options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
+    rows = answer(question, params, backend, _store_path(store), **options)
     render(rows, question.columns, _check_format(fmt), title=question.description)
 
 
@@ -139,6 +143,47 @@ def lookup(
             render(f.evidence, EVIDENCE_COLUMNS, fmt, title="Evidence")
         else:
             render(f.evidence, EVIDENCE_COLUMNS, fmt)
+
+
+UriOpt = Annotated[Optional[str], typer.Option("--uri", help="Neo4j URI [default: $NEO4J_URI or bolt://127.0.0.1:7687].")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Neo4j user [default: $NEO4J_USERNAME or neo4j]; "
+                                                 "the password is read from $NEO4J_PASSWORD only.")]
+DatabaseOpt = Annotated[Optional[str], typer.Option("--database", help="Neo4j database [default: $NEO4J_DATABASE or neo4j].")]
+
+
+@app.command()
+def load(
+    store: StoreOpt = None,
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    database: DatabaseOpt = None,
+    batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.")] = 2000,
+) -> None:
+    """Load the built store into Neo4j: constraints, then batched MERGE, all in one transaction."""
+    from kg.load import load_into_neo4j
+
+    nodes, edges, backend_uri = load_into_neo4j(_store_path(store), uri, user, database, batch_size)
+    typer.echo(f"loaded {nodes} nodes and {edges} relationships into {backend_uri}")
+
+
+@app.command()
+def cypher(
+    query: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable ($NAME in the query).")] = [],  # noqa: B006
+    uri: UriOpt = None,
+    user: UserOpt = None,
+    database: DatabaseOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Run an ad-hoc Cypher query on Neo4j in read access mode (writes are refused)."""
+    from kg.backends import open_backend
+    from kg.render import render
+
+    fmt = _check_format(fmt)
+    with open_backend("neo4j", uri=uri, user=user, database=database) as backend:
+        rows = backend.cypher(query, _parse_params(param))
+    columns = list(rows[0]) if rows else []
+    render(rows, columns, fmt)
 
 
 @app.command()

@@ -7,6 +7,7 @@ failed build leaves the previous store exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -53,20 +54,22 @@ def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterab
     try:
         with closing(sqlite3.connect(tmp)) as db:
             db.executescript(_DDL)
-            db.executemany("INSERT INTO meta VALUES (?, ?)",
-                           [("format", FORMAT_VERSION), ("schema", schema.to_json())])
+            digest = hashlib.sha256(schema.to_json().encode())
             names: set[tuple[str, str]] = set()
             rows = []
             for node in sorted(nodes, key=lambda n: n.id):
                 rows.append((node.id, node.label, node.name, _dump(dict(node.properties)), _prov(node.provenance)))
                 for term in (node.id, node.name, *node.properties.get("synonyms", ())):  # type: ignore[misc]
                     names.add((str(term).lower(), node.id))
+            edge_rows = [(e.source, e.predicate, e.target, _dump(dict(e.properties)), _prov(e.provenance))
+                         for e in sorted(edges, key=lambda e: e.key)]
+            for row in (*rows, *edge_rows):
+                digest.update("\x1f".join(row).encode())
             db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", rows)
             db.executemany("INSERT INTO names VALUES (?, ?)", sorted(names))
-            db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)", [
-                (e.source, e.predicate, e.target, _dump(dict(e.properties)), _prov(e.provenance))
-                for e in sorted(edges, key=lambda e: e.key)
-            ])
+            db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)", edge_rows)
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [
+                ("format", FORMAT_VERSION), ("schema", schema.to_json()), ("build", digest.hexdigest()[:16])])
             db.commit()
         os.replace(tmp, path)
     except BaseException:
@@ -117,6 +120,22 @@ class Store:
 
     def schema(self) -> Schema:
         return Schema.from_json(self._meta("schema") or "{}")
+
+    def build_id(self) -> str:
+        """A digest of the store's content: equal stores have equal build ids."""
+        return self._meta("build") or ""
+
+    def nodes_by_label(self) -> Iterator[Node]:
+        for row in self._db.execute("SELECT * FROM nodes ORDER BY label, id"):
+            yield _node(row)
+
+    def edges_with_labels(self) -> Iterator[tuple[Edge, str, str]]:
+        """Edges with the labels of both ends, grouped by (predicate, source label, target label)."""
+        for row in self._db.execute(
+                "SELECT e.*, s.label AS source_label, t.label AS target_label FROM edges e "
+                "JOIN nodes s ON s.id = e.source JOIN nodes t ON t.id = e.target "
+                "ORDER BY e.predicate, s.label, t.label, e.source, e.target"):
+            yield _edge(row), row["source_label"], row["target_label"]
 
     def nodes(self) -> Iterator[Node]:
         for row in self._db.execute("SELECT * FROM nodes ORDER BY id"):

@@ -1,0 +1,186 @@
+"""The Neo4j backend: named questions and ad-hoc reads over Bolt, and the batched load.
+
+The only module that imports the ``neo4j`` driver. Connection settings come from the
+environment names Neo4j's own tools use (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD,
+NEO4J_DATABASE); the password is never a command-line argument.
+
+Load design: one explicit transaction per load. Constraints are created first (idempotent);
+then nodes and relationships are streamed in batches of ``UNWIND $rows ... MERGE``; then
+anything from an earlier load that this one did not write is pruned; then one commit. A failure
+anywhere before the commit (bad data, server gone, process killed) rolls back, so the database
+is exactly as it was before the load. Loading the same store twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from kg.backends import neo4j_statements as statements
+from kg.backends.base import GraphBackend
+from kg.errors import AuthError, BackendError, BackendUnavailable, ReadOnlyViolation
+from kg.store import Store
+
+if TYPE_CHECKING:
+    from kg.queries.question import Question, Row
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+BATCH_SIZE = 2000
+
+_MATCH_TERM = ("toLower(n.id) = toLower($term) OR toLower(n.name) = toLower($term) "
+               "OR toLower($term) IN [s IN coalesce(n.synonyms, []) | toLower(s)]")
+
+
+def settings(uri: str | None = None, user: str | None = None, database: str | None = None) -> dict[str, Any]:
+    """Connection settings: explicit values first, then the NEO4J_* environment variables."""
+    return {
+        "uri": uri or os.environ.get("NEO4J_URI") or DEFAULT_URI,
+        "user": user or os.environ.get("NEO4J_USERNAME") or "neo4j",
+        "password": os.environ.get("NEO4J_PASSWORD"),
+        "database": database or os.environ.get("NEO4J_DATABASE") or "neo4j",
+    }
+
+
+@contextmanager
+def _translated(uri: str, database: str) -> Iterator[None]:
+    """Driver exceptions become cellkg errors with one clear line."""
+    try:
+        yield
+    except neo4j_errors.AuthError as exc:
+        raise AuthError(f"Neo4j at {uri} refused the credentials (check NEO4J_USERNAME / NEO4J_PASSWORD): "
+                        f"{exc.message}") from None
+    except neo4j_errors.ServiceUnavailable as exc:
+        raise BackendUnavailable(f"cannot reach Neo4j at {uri}: {exc}") from None
+    except neo4j_errors.SessionExpired as exc:
+        raise BackendUnavailable(f"lost the connection to Neo4j at {uri}: {exc}") from None
+    except neo4j_errors.ClientError as exc:
+        if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+            raise BackendError(f"Neo4j at {uri} has no database '{database}' (set NEO4J_DATABASE)") from None
+        if exc.code and "AccessMode" in exc.code or "read access mode" in str(exc.message):
+            raise ReadOnlyViolation(f"refused: ad-hoc queries run read-only, and this one writes ({exc.message})") from None
+        raise BackendError(f"Neo4j refused the query: {exc.message}") from None
+    except neo4j_errors.DriverError as exc:
+        raise BackendError(f"Neo4j driver error: {exc}") from None
+    except neo4j_errors.Neo4jError as exc:
+        raise BackendError(f"Neo4j error: {exc.message}") from None
+    except ValueError as exc:  # malformed URI
+        raise BackendUnavailable(f"cannot use Neo4j URI '{uri}': {exc}") from None
+
+
+def _plain(value: Any) -> Any:
+    """Driver values (nodes, relationships, paths) as JSON-friendly data."""
+    if isinstance(value, neo4j.graph.Node):
+        return {"labels": sorted(value.labels), **dict(value)}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"type": value.type, **dict(value)}
+    if isinstance(value, neo4j.graph.Path):
+        return [_plain(n) for n in value.nodes]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+class Neo4jBackend(GraphBackend):
+    name = "neo4j"
+    supports_cypher = True
+
+    def __init__(self, uri: str | None = None, user: str | None = None, database: str | None = None) -> None:
+        config = settings(uri, user, database)
+        self.uri, self.database = config["uri"], config["database"]
+        auth = (config["user"], config["password"]) if config["password"] is not None else None
+        with _translated(self.uri, self.database):
+            self._driver = neo4j.GraphDatabase.driver(self.uri, auth=auth, connection_timeout=10,
+                                                      max_transaction_retry_time=5)
+            try:
+                self._driver.verify_connectivity()
+                info = self._driver.get_server_info()
+                self._check_version(info.agent)
+                self._driver.execute_query("RETURN 1", database_=self.database,
+                                           routing_=neo4j.RoutingControl.READ)
+            except BaseException:
+                self._driver.close()
+                raise
+
+    def _check_version(self, agent: str) -> None:
+        version = agent.partition("/")[2]
+        try:
+            major = int(version.split(".")[0])
+        except ValueError:
+            return
+        if major < 5:
+            raise BackendError(f"Neo4j at {self.uri} is version {version}; cellkg needs Neo4j 5 or newer")
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # ---- reading
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with _translated(self.uri, self.database):
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                return session.execute_read(lambda tx: [r.data() for r in tx.run(query, dict(params))])
+
+    def resolve(self, node_class: str, term: str) -> list[tuple[str, str]]:
+        label = statements._safe(node_class)
+        rows = self._read(f"MATCH (n:{label}) WHERE {_MATCH_TERM} RETURN n.id AS id, n.name AS name ORDER BY id",
+                          {"term": term})
+        return [(r["id"], r["name"]) for r in rows]
+
+    def ask(self, question: "Question", params: Mapping[str, str]) -> list["Row"]:
+        rows = self._read(question.cypher, params)
+        return [{c: row.get(c) for c in question.columns} for row in rows]
+
+    def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list["Row"]:
+        """Run a user's query in a read transaction; a write is refused by the server."""
+        with _translated(self.uri, self.database):
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+                    result = tx.run(query, dict(params or {}))
+                    return [{k: _plain(v) for k, v in record.items()} for record in result]
+
+                return session.execute_read(work)
+
+    def count(self) -> tuple[int, int]:
+        rows = self._read("MATCH (n:Entity) WITH count(n) AS nodes "
+                          "OPTIONAL MATCH (:Entity)-[r]->(:Entity) RETURN nodes, count(r) AS rels", {})
+        return int(rows[0]["nodes"]), int(rows[0]["rels"])
+
+    # ---- loading
+    def load(self, store_path: Path, batch_size: int = BATCH_SIZE,
+             progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:
+        """Load a built store in one transaction; returns (nodes, relationships) written."""
+        with Store(store_path) as store:
+            schema, build = store.schema(), store.build_id()
+            with _translated(self.uri, self.database):
+                with self._driver.session(database=self.database) as session:
+                    for statement in statements.constraints(schema):
+                        session.run(statement).consume()
+                    tx = session.begin_transaction()
+                    try:
+                        nodes = edges = 0
+                        for batch in statements.node_batches(schema, store.nodes_by_label(), build, batch_size):
+                            tx.run(batch.statement, rows=batch.rows).consume()
+                            nodes += len(batch.rows)
+                            if progress:
+                                progress("nodes", len(batch.rows))
+                        for batch in statements.edge_batches(store.edges_with_labels(), build, batch_size):
+                            tx.run(batch.statement, rows=batch.rows).consume()
+                            edges += len(batch.rows)
+                            if progress:
+                                progress("relationships", len(batch.rows))
+                        tx.run(statements.PRUNE_EDGES, build=build).consume()
+                        tx.run(statements.PRUNE_NODES, build=build).consume()
+                        tx.commit()
+                    finally:
+                        if tx.closed() is False:
+                            tx.rollback()
+        return nodes, edges

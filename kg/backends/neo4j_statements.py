@@ -1,0 +1,95 @@
+"""Cypher for loading a graph into Neo4j, derived from the schema; pure (no driver import).
+
+Labels and relationship types cannot be Cypher parameters, so they are written into the text,
+but only ever from the ontology (checked against a strict identifier pattern); every value is a
+parameter. Rows are streamed in batches so the loader's memory does not grow with the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby, islice
+from typing import Any
+
+from kg.model import Edge, Node
+from kg.schema import ROOT_CLASS, Schema
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+BUILD_PROPERTY = "kg_build"
+
+
+def _safe(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"refusing to put '{name}' into Cypher: not a plain identifier")
+    return name
+
+
+def constraints(schema: Schema) -> list[str]:
+    """One uniqueness constraint on ``id`` per class, plus a name index for lookups."""
+    statements = []
+    for cls in [ROOT_CLASS, *schema.node_classes]:
+        label = _safe(cls)
+        statements.append(f"CREATE CONSTRAINT cellkg_{label.lower()}_id IF NOT EXISTS "
+                          f"FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+    statements.append("CREATE INDEX cellkg_entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)")
+    return statements
+
+
+def node_statement(schema: Schema, label: str) -> str:
+    labels = ":".join(_safe(x) for x in schema.labels(label))
+    return (f"UNWIND $rows AS row MERGE (n:{_safe(label)} {{id: row.id}}) "
+            f"SET n = row.properties SET n:{labels}")
+
+
+def edge_statement(predicate: str, source_label: str, target_label: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (a:{_safe(source_label)} {{id: row.source}}) "
+            f"MATCH (b:{_safe(target_label)} {{id: row.target}}) "
+            f"MERGE (a)-[r:{_safe(predicate)}]->(b) SET r = row.properties")
+
+
+PRUNE_NODES = f"MATCH (n:Entity) WHERE n.{BUILD_PROPERTY} <> $build OR n.{BUILD_PROPERTY} IS NULL DETACH DELETE n"
+PRUNE_EDGES = (f"MATCH (:Entity)-[r]->(:Entity) WHERE r.{BUILD_PROPERTY} <> $build "
+               f"OR r.{BUILD_PROPERTY} IS NULL DELETE r")
+
+
+def _props(record: Node | Edge, build: str) -> dict[str, Any]:
+    props: dict[str, Any] = {k: list(v) if isinstance(v, tuple) else v for k, v in record.properties.items()}
+    prov = record.provenance
+    if prov is not None:
+        props.update({"prov_source": prov.source, "prov_loader": prov.loader,
+                      "prov_location": prov.location or None})
+    props[BUILD_PROPERTY] = build
+    return {k: v for k, v in props.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Batch:
+    statement: str
+    rows: list[dict[str, Any]]
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def node_batches(schema: Schema, nodes: Iterable[Node], build: str, size: int) -> Iterator[Batch]:
+    """Batches of one label each; ``nodes`` must arrive grouped by label."""
+    for label, group in groupby(nodes, key=lambda n: n.label):
+        statement = node_statement(schema, label)
+        rows = ({"id": n.id, "properties": {"id": n.id, **_props(n, build)}} for n in group)
+        for chunk in _chunks(rows, size):
+            yield Batch(statement, chunk)
+
+
+def edge_batches(edges: Iterable[tuple[Edge, str, str]], build: str, size: int) -> Iterator[Batch]:
+    """``edges`` as (edge, source label, target label), grouped by those three names."""
+    for (predicate, source_label, target_label), group in groupby(
+            edges, key=lambda item: (item[0].predicate, item[1], item[2])):
+        statement = edge_statement(predicate, source_label, target_label)
+        rows = ({"source": e.source, "target": e.target, "properties": _props(e, build)} for e, _, _ in group)
+        for chunk in _chunks(rows, size):
+            yield Batch(statement, chunk)

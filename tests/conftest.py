@@ -1,0 +1,94 @@
+"""Shared fixtures: the test graph built into a temporary store, and a real Neo4j server.
+
+Neo4j: with NEO4J_URI set, tests use that server. Otherwise they start the project's own local
+server (scripts/neo4j-local, assembled from Maven Central) when Java and Maven are present.
+Under CI (CI=true) a missing or unreachable server fails the run with the server log's tail;
+on a developer machine without Java it skips with the reason shown (-rs).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_DATA = ROOT / "tests" / "data"
+LOCAL_SCRIPT = ROOT / "scripts" / "neo4j-local"
+
+
+@pytest.fixture(scope="session")
+def test_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "test.sqlite"
+    build(path, TEST_DATA)
+    return path
+
+
+@pytest.fixture(scope="session")
+def curated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("curated") / "curated.sqlite"
+    build(path)
+    return path
+
+
+def run_kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `kg` console entry point in a fresh process."""
+    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args],
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"Neo4j is required under CI: {reason}", pytrace=False)
+    pytest.skip(f"Neo4j not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[dict[str, str]]:
+    """Connection settings for a real Neo4j 5 server (NEO4J_* names)."""
+    started = False
+    if not os.environ.get("NEO4J_URI"):
+        if not (shutil.which("java") and shutil.which("mvn")):
+            _unavailable("NEO4J_URI is not set and Java/Maven are missing for scripts/neo4j-local")
+        os.environ.setdefault("NEO4J_PASSWORD", secrets.token_urlsafe(18))
+        os.environ.setdefault("NEO4J_USERNAME", "neo4j")
+        status = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "status"], capture_output=True, text=True)
+        running = status.returncode == 0
+        if not running:
+            proc = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "start", "--fresh"],
+                                  capture_output=True, text=True, timeout=1800)
+            if proc.returncode != 0:
+                _unavailable(f"scripts/neo4j-local start failed:\n{proc.stdout}\n{proc.stderr}")
+            started = True
+        os.environ["NEO4J_URI"] = "bolt://127.0.0.1:" + os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
+    settings = {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD") if k in os.environ}
+    try:
+        from kg.backends import open_backend
+
+        open_backend("neo4j").close()
+    except Exception as exc:  # noqa: BLE001 - reported, then fail or skip
+        log = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "log"], capture_output=True, text=True).stdout
+        _unavailable(f"{exc}\n{log}")
+    yield settings
+    if started:
+        subprocess.run([sys.executable, str(LOCAL_SCRIPT), "stop"], capture_output=True, text=True)
+
+
+@pytest.fixture()
+def empty_neo4j(neo4j_server: dict[str, str]) -> Iterator[dict[str, str]]:
+    """A Neo4j database with no nodes (Community has one user database; tests share it)."""
+    import neo4j
+
+    auth = (neo4j_server.get("NEO4J_USERNAME", "neo4j"), neo4j_server["NEO4J_PASSWORD"])
+    with neo4j.GraphDatabase.driver(neo4j_server["NEO4J_URI"], auth=auth) as driver:
+        with driver.session() as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+    yield neo4j_server

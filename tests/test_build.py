@@ -1,0 +1,56 @@
+import sqlite3
+from pathlib import Path
+
+from kg.build import build
+from kg.store import Store
+
+from conftest import TEST_DATA
+
+
+def _dump(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        return list(db.iterdump())
+
+
+def test_building_twice_gives_the_same_store(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    build(first, TEST_DATA)
+    build(second, TEST_DATA)
+    assert _dump(first) == _dump(second)
+    with Store(first) as a, Store(second) as b:
+        assert a.build_id() == b.build_id() != ""
+
+
+def test_rebuilding_in_place_keeps_content(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    build(store, TEST_DATA)
+    before = _dump(store)
+    build(store, TEST_DATA)
+    assert _dump(store) == before
+
+
+def test_store_counts_match_the_test_data(test_store: Path) -> None:
+    with Store(test_store) as store:
+        counts = store.counts()
+        evidence = [n for n in store.nodes() if n.label == "Evidence"]
+    assert counts["nodes"]["Evidence"] == len(evidence) == 3
+    # every Evidence has exactly one product, disease and source
+    for predicate in ("ABOUT_PRODUCT", "IN_DISEASE", "REPORTED_IN"):
+        assert counts["relationships"][predicate] == 3
+    # derived shortcuts exist, one per (product, disease) pair
+    assert counts["relationships"]["HAS_EVIDENCE_IN"] == 3
+
+
+def test_provenance_names_file_and_line(test_store: Path) -> None:
+    with Store(test_store) as store:
+        node = store.node("cellkg:ev-t-1")
+    assert node.provenance is not None
+    assert node.provenance.source == "pubmed:100001"
+    assert node.provenance.file and node.provenance.file.startswith("curated/graph.yaml:")
+
+
+def test_the_packaged_curated_data_builds(curated_store: Path) -> None:
+    with Store(curated_store) as store:
+        counts = store.counts()
+    assert counts["nodes"]["Evidence"] >= 10
+    assert counts["relationships"]["REPORTED_IN"] == counts["nodes"]["Evidence"]

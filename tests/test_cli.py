@@ -1,0 +1,89 @@
+"""The `kg` command line, run as a real process."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_kg
+from kg.cli import app
+
+
+def test_every_command_has_help() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help, f"`kg {name}` has no help"
+
+
+def test_lookup_by_code_name_and_brand_reaches_the_same_product(curated_store: Path) -> None:
+    results = [json.loads(run_kg("lookup", term, "--store", str(curated_store), "-f", "json").stdout)
+               for term in ("ct103a", "Fucaso", "EQUECABTAGENE AUTOLEUCEL")]
+    ids = {r[0]["id"] for r in results}
+    assert ids == {"cellkg:equecabtagene-autoleucel"}
+    evidence = results[0][0]["evidence"]
+    assert evidence and all(e["source"] and e["level"] for e in evidence)
+    diseases = {e["disease"] for e in evidence}
+    assert any("myopathy" in d for d in diseases) and any("neuromyelitis" in d for d in diseases)
+
+
+def test_lookup_table_shows_neighbourhood(test_store: Path) -> None:
+    result = run_kg("lookup", "Testafix", "--store", str(test_store))
+    assert result.returncode == 0, result.stderr
+    assert "Product cellkg:t-prod-a: testacabtagene autoleucel" in result.stdout
+    assert "TARGETS" in result.stdout and "pubmed:100001" in result.stdout
+
+
+def test_lookup_unknown_term_is_one_line(test_store: Path) -> None:
+    result = run_kg("lookup", "zzzz", "--store", str(test_store))
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "zzzz" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_ask_formats(fmt: str, test_store: Path) -> None:
+    result = run_kg("ask", "evidence-for-disease", "-p", "disease=test myopathy", "--store", str(test_store),
+                    "-f", fmt)
+    assert result.returncode == 0, result.stderr
+    if fmt == "json":
+        rows = json.loads(result.stdout)
+        assert {r["evidence"] for r in rows} == {"cellkg:ev-t-1", "cellkg:ev-t-3"}
+    elif fmt == "csv":
+        header = result.stdout.splitlines()[0]
+        assert header == "disease,product,targets,level,patients,follow_up_months,outcomes,source,evidence"
+        assert len(result.stdout.splitlines()) == 3
+    else:
+        assert "cellkg:ev-t-3" in result.stdout
+
+
+def test_ask_bad_usage_is_one_line(test_store: Path) -> None:
+    for args in (["ask", "nope"], ["ask", "products-for-target"], ["ask", "products-for-target", "-p", "x"],
+                 ["ask", "products-for-target", "-p", "target=CD19", "-f", "xml"],
+                 ["ask", "products-for-target", "-p", "target=CD19", "--backend", "oracle"]):
+        result = run_kg(*args, "--store", str(test_store))
+        assert result.returncode == 1, args
+        assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_show_cypher_is_pasteable() -> None:
+    result = run_kg("ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA", "--show-cypher")
+    assert result.stdout.startswith(':param target => "BCMA";')
+    assert "RETURN DISTINCT" in result.stdout
+
+
+def test_stats_and_questions(test_store: Path) -> None:
+    stats = json.loads(run_kg("stats", "--store", str(test_store), "-f", "json").stdout)
+    assert {"kind": "node", "type": "Evidence", "count": 3} in stats
+    questions = json.loads(run_kg("questions", "-f", "json").stdout)
+    assert "antibody-mediated-diseases-for-target" in {q["name"] for q in questions}
+
+
+def test_main_job_answers_the_bcma_question(curated_store: Path) -> None:
+    result = run_kg("ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA", "--store",
+                    str(curated_store), "-f", "json")
+    rows = json.loads(result.stdout)
+    diseases = {r["disease"] for r in rows}
+    assert len(diseases) >= 3
+    assert all(r["source"] and r["level"] for r in rows)
