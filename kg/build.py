@@ -13,6 +13,7 @@ from pathlib import Path
 from kg import resources
 from kg.errors import DataError
 from kg.model import Edge, Node, Provenance, Record
+from kg.names import NameIndex
 from kg.owl import load_schema
 from kg.store import write_store
 from kg.validate import merge, validate
@@ -27,14 +28,22 @@ class BuildReport:
 
 
 def collect(data_dir: Path) -> Iterator[Record]:
-    """Records from every loader whose input exists under ``data_dir``."""
+    """Records from every loader whose input exists under ``data_dir``, in registry order.
+
+    Each loader sees a NameIndex of the nodes loaded before it, so later sources (registries,
+    articles) can link to curated entities by name.
+    """
     from kg.loaders import LOADERS
 
-    for name, module_name in LOADERS.items():
+    known = NameIndex()
+    for module_name in LOADERS.values():
         module = importlib.import_module(module_name)
         path = data_dir / module.INPUT
         if path.exists():
-            yield from module.load(path)
+            for record in module.load(path, known):
+                if isinstance(record, Node):
+                    known.add(record)
+                yield record
 
 
 def derive(nodes: dict[str, Node], edges: dict[tuple[str, str, str], Edge]) -> list[Edge]:

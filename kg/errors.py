@@ -8,6 +8,8 @@
     ├── StoreError               the embedded store is missing, unreadable or unwritable
     ├── NotFound                 a term, question or parameter value does not exist
     ├── UsageError               a command was called with arguments that do not fit
+    ├── ExportError              an identifier cannot become an IRI, or the output cannot be written
+    ├── ShapesViolation          the exported graph breaks the SHACL shapes; carries the violations
     └── BackendError             a graph backend failed
         ├── BackendUnavailable   the server cannot be reached, or the driver is not installed
         ├── AuthError            the server refused the credentials
@@ -86,3 +88,16 @@ class AuthError(BackendError):
 
 class ReadOnlyViolation(BackendError):
     """An ad-hoc query tried to write in read access mode."""
+
+
+
+class ExportError(KGError):
+    """The graph cannot be exported: an identifier cannot become an IRI, or the output is unwritable."""
+
+
+class ShapesViolation(KGError):
+    """The exported graph does not conform to the SHACL shapes; ``violations`` lists each one."""
+
+    def __init__(self, message: str, violations: list[str]) -> None:
+        super().__init__(message)
+        self.violations = violations

@@ -8,4 +8,5 @@ from __future__ import annotations
 
 LOADERS: dict[str, str] = {
     "curated": "kg.loaders.curated",
+    "clinicaltrials": "kg.loaders.clinicaltrials",
 }

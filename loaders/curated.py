@@ -15,6 +15,7 @@ from typing import Any
 from kg.errors import DataError
 from kg.loaders.yaml_lines import LineDict, load_yaml
 from kg.model import Edge, Node, Provenance, Record
+from kg.names import NameIndex
 
 SOURCE = "curated"
 INPUT = "curated"  # the folder under the data directory
@@ -140,7 +141,7 @@ def _outcomes(raw: LineDict, file: str, record_id: str, source_id: str | None) -
         yield Edge(record_id, OUTCOME_LINK, item["outcome"], properties, prov)
 
 
-def load(directory: Path) -> Iterator[Record]:
+def load(directory: Path, known: NameIndex | None = None) -> Iterator[Record]:
     """Read every ``*.yaml`` file under ``directory`` in a stable order.
 
     Provenance names files relative to the data directory (``curated/x.yaml``) so that the store

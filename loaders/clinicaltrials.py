@@ -1,0 +1,429 @@
+"""ClinicalTrials.gov API v2 JSON (data/clinicaltrials/*.json): registry records as Study nodes.
+
+Each file holds either one study (``GET /api/v2/studies/NCT…``) or one search page
+(``GET /api/v2/studies?…``: ``{"studies": [...], "nextPageToken": "…"}``), exactly as the API
+returned it; ``kg fetch clinicaltrials`` (kg.loaders.clinicaltrials_fetch) saves such pages here.
+
+A study becomes a ``clinicaltrials:NCT…`` Study node whose provenance source is the registry
+record itself, linked to
+
+* products (STUDIES_PRODUCT): each intervention's name and other names are matched against known
+  Products, exactly and then after light normalisation (case, spaces, hyphens: CT-103A = CT103A).
+  An unmatched intervention that looks like a cell therapy becomes a candidate Product
+  ``cellkg:candidate-<slug>`` with ``needs_review`` and a note naming the NCT id and the verbatim
+  name. Every intervention, matched or not (lymphodepletion drugs, placebo, procedures), is kept
+  verbatim in the Study's ``description`` as "Type: Name", the registry's own display form;
+* diseases (STUDIES_CONDITION): conditions matched to known Diseases by name or synonym. All
+  conditions stay verbatim in the Study's ``conditions``; unmatched ones are not turned into
+  Disease nodes (free-text registry conditions are not MONDO diseases), the Study is flagged
+  ``needs_review`` with a note listing them instead;
+* organisations (SPONSORED_BY): the lead sponsor and collaborators, matched to known
+  Organizations, else a new ``cellkg:org-<slug>`` flagged ``needs_review``.
+
+A study that a curated file already defines keeps its curated node (hand-checked); the registry
+record then adds only its links. Loading is all-or-nothing: every file is read and checked before
+the first record is yielded.
+
+Schema verified (2025) against public material that mirrors live API responses: the API's Phase
+enum (NA, EARLY_PHASE1, PHASE1…PHASE4, from ``/api/v2/studies/enums`` as recorded in public test
+fixtures); recorded search pages ``{"totalCount", "studies", "nextPageToken"}`` and full records
+(identificationModule.nctId/briefTitle/officialTitle, statusModule.overallStatus and
+startDateStruct {date, type}, designModule.phases and enrollmentInfo {count, type},
+conditionsModule.conditions, armsInterventionsModule.interventions [{type, name, description,
+otherNames, armGroupLabels}], sponsorCollaboratorsModule.leadSponsor/collaborators [{name,
+class}], hasResults); the NCT id format "NCT followed by an 8-digit number" (API field metadata,
+quoted at dev.to/odeeb "ClinicalTrials.gov API: Look Up a Study by NCT Number").
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import DataError
+from kg.model import Edge, Node, Provenance, Record
+from kg.names import NameIndex
+
+SOURCE = "clinicaltrials"
+INPUT = "clinicaltrials"  # the folder under the data directory
+STUDY_URL = "https://clinicaltrials.gov/study/"
+
+NCT_ID = re.compile(r"^NCT\d{8}$")
+DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+# designModule.phases (a set) -> the ontology's phase enumeration
+PHASES: dict[frozenset[str], str] = {
+    frozenset({"EARLY_PHASE1"}): "early-phase-1",
+    frozenset({"PHASE1"}): "phase-1",
+    frozenset({"PHASE1", "PHASE2"}): "phase-1-2",
+    frozenset({"PHASE2"}): "phase-2",
+    frozenset({"PHASE2", "PHASE3"}): "phase-2-3",
+    frozenset({"PHASE3"}): "phase-3",
+    frozenset({"PHASE4"}): "phase-4",
+    frozenset({"NA"}): "not-applicable",
+}
+KNOWN_PHASES = frozenset().union(*PHASES)
+
+# Text that marks an intervention as a cell therapy (name, other names or description).
+CELL_THERAPY = re.compile(
+    r"(?-i:\bCA{1,2}R(?:[\s-]?(?:T|NK|Treg|M))?\b|\bCART\d*\b)|chimeric (?:auto)?antigen receptor|"
+    r"leucel\b|\w-cel\b|\b(?:T|NK|Treg)[\s-]cells?\b|\bcell therap|\bcells? (?:injection|infusion)",
+    re.IGNORECASE)
+
+F_ID = "protocolSection.identificationModule.nctId"
+F_TITLE = "protocolSection.identificationModule.briefTitle"
+F_OFFICIAL = "protocolSection.identificationModule.officialTitle"
+F_STATUS = "protocolSection.statusModule.overallStatus"
+F_START = "protocolSection.statusModule.startDateStruct.date"
+F_PHASES = "protocolSection.designModule.phases"
+F_ENROLLMENT = "protocolSection.designModule.enrollmentInfo.count"
+F_CONDITIONS = "protocolSection.conditionsModule.conditions"
+F_INTERVENTIONS = "protocolSection.armsInterventionsModule.interventions"
+F_LEAD = "protocolSection.sponsorCollaboratorsModule.leadSponsor"
+F_COLLABORATORS = "protocolSection.sponsorCollaboratorsModule.collaborators"
+
+
+def normalise(term: str) -> str:
+    """Light normalisation for matching: case, spaces, hyphens and underscores are ignored."""
+    return "".join(ch for ch in term.casefold()
+                   if not (ch.isspace() or ch in "-_" or unicodedata.category(ch) == "Pd"))
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
+
+
+class Matcher:
+    """Find known nodes by a registry term: exactly (NameIndex), then by normalised form."""
+
+    def __init__(self, known: NameIndex) -> None:
+        self.known = known
+        self._normalised: dict[str, dict[str, set[str]]] = {}
+
+    def find(self, label: str, term: str) -> set[str]:
+        exact = self.known.find(label, term)
+        if exact:
+            return set(exact)
+        index = self._normalised.get(label)
+        if index is None:
+            index = {}
+            for name, ids in self.known.terms(label).items():
+                index.setdefault(normalise(name), set()).update(ids)
+            self._normalised[label] = index
+        return set(index.get(normalise(term), ()))
+
+
+@dataclass
+class _Candidate:
+    """A node the registry implies but no curated record defines; built once per load."""
+
+    id: str
+    label: str
+    name: str
+    what: str  # "intervention" or "sponsor"
+    properties: dict[str, Any]
+    synonyms: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)  # "'<verbatim>' (<role>) in NCT…"
+    provenance: Provenance | None = None
+
+    def absorb(self, other: _Candidate) -> None:
+        for name in (other.name, *other.synonyms):
+            if name != self.name and name not in self.synonyms:
+                self.synonyms.append(name)
+        self.mentions.extend(m for m in other.mentions if m not in self.mentions)
+
+    def node(self) -> Node:
+        curated = "product" if self.label == "Product" else "organization"
+        note = (f"Unmatched ClinicalTrials.gov {self.what}: {'; '.join(self.mentions)}. "
+                f"Map it to a curated {curated} or confirm it.")
+        properties = {**self.properties, "name": self.name, "needs_review": True, "review_note": note,
+                      "synonyms": self.synonyms or None}
+        return Node(self.id, self.label, properties, self.provenance)
+
+
+@dataclass
+class _Parsed:
+    nct_id: str
+    records: list[Record]
+    candidates: list[_Candidate]
+
+
+# ---------------------------------------------------------------- field access
+
+
+def _get(raw: dict[str, Any], path: str, nct: str | None, file: str, kind: type,
+         required: bool = False, within: str = "") -> Any:
+    """The value at a dotted ``path`` (None if absent and not required), checked for type.
+
+    ``within`` is the path of ``raw`` itself, for messages about items of a list.
+    """
+    where = f"{within}.{path}" if within else path
+    value: Any = raw
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            raise DataError(f"'{part}' must sit in an object", file=file, record=nct, field=where)
+        value = value.get(part)
+        if value is None:
+            if required:
+                raise DataError("missing required field", file=file, record=nct, field=where)
+            return None
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise DataError(f"must be {_JSON_KINDS[kind]}, got {value!r}", file=file, record=nct, field=where)
+    if isinstance(value, str) and not value.strip():
+        if required:
+            raise DataError("empty required field", file=file, record=nct, field=where)
+        return None
+    return value
+
+
+_JSON_KINDS = {str: "text", int: "a whole number", list: "a list", dict: "an object"}
+
+
+def _strings(raw: dict[str, Any], path: str, nct: str, file: str, within: str = "") -> list[str]:
+    items = _get(raw, path, nct, file, list, within=within) or []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise DataError(f"must be a list of non-empty text, got {item!r}", file=file, record=nct,
+                            field=f"{within}.{path}" if within else path)
+    return [item.strip() for item in items]
+
+
+def _phase(raw: dict[str, Any], nct: str, file: str) -> str | None:
+    phases = _strings(raw, F_PHASES, nct, file)
+    if not phases:
+        return None  # observational studies have no phase
+    unknown = [p for p in phases if p not in KNOWN_PHASES]
+    if unknown:
+        raise DataError(f"unknown phase '{unknown[0]}' (expected {', '.join(sorted(KNOWN_PHASES))})",
+                        file=file, record=nct, field=F_PHASES)
+    phase = PHASES.get(frozenset(phases))
+    if phase is None:
+        raise DataError(f"unsupported phase combination {phases}", file=file, record=nct, field=F_PHASES)
+    return phase
+
+
+def _date(raw: dict[str, Any], path: str, nct: str, file: str) -> str | None:
+    value = _get(raw, path, nct, file, str)
+    if value is None:
+        return None
+    match = DATE.match(value.strip())
+    try:
+        if match is None:
+            raise ValueError
+        year, month, day = (int(g) if g else 1 for g in match.groups())
+        datetime.date(year, month, day)
+    except ValueError:
+        raise DataError(f"odd date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+                        file=file, record=nct, field=path) from None
+    return value.strip()
+
+
+def _status(raw: dict[str, Any], nct: str, file: str) -> str | None:
+    value = _get(raw, F_STATUS, nct, file, str)
+    return value.strip().lower().replace("_", "-") if value else None  # RECRUITING -> recruiting
+
+
+def study_id(raw: Any, file: str) -> str:
+    """The checked NCT id of one study record."""
+    if not isinstance(raw, dict):
+        raise DataError(f"a study must be a JSON object, got {type(raw).__name__}", file=file)
+    nct = _get(raw, F_ID, None, file, str, required=True).strip()
+    if not NCT_ID.match(nct):
+        raise DataError(f"'{nct}' is not an NCT id (NCT followed by 8 digits)", file=file, record=nct, field=F_ID)
+    return nct
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _parse(raw: Any, matcher: Matcher, file: str) -> _Parsed:
+    nct = study_id(raw, file)
+    sid = f"clinicaltrials:{nct}"
+
+    def prov(path: str) -> Provenance:
+        return Provenance(sid, SOURCE, file, None, sid, path)
+
+    title = _get(raw, F_TITLE, nct, file, str, required=True).strip()
+    official = _get(raw, F_OFFICIAL, nct, file, str)
+    enrollment = _get(raw, F_ENROLLMENT, nct, file, int)
+    if enrollment is not None and enrollment < 0:
+        raise DataError(f"must be a whole number >= 0, got {enrollment}", file=file, record=nct, field=F_ENROLLMENT)
+    conditions = _strings(raw, F_CONDITIONS, nct, file)
+    review: list[str] = []
+    edges: list[Edge] = []
+    candidates: list[_Candidate] = []
+
+    for condition in conditions:
+        found = matcher.find("Disease", condition)
+        if len(found) == 1:
+            edges.append(Edge(sid, "STUDIES_CONDITION", found.pop(), {}, prov(F_CONDITIONS)))
+        elif found:
+            review.append(f"condition '{condition}' matches several diseases ({', '.join(sorted(found))})")
+        else:
+            review.append(f"condition '{condition}' matches no curated disease")
+
+    verbatim: list[str] = []
+    interventions = _get(raw, F_INTERVENTIONS, nct, file, list) or []
+    for i, item in enumerate(interventions):
+        path = f"{F_INTERVENTIONS}[{i}]"
+        if not isinstance(item, dict):
+            raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
+        name = _get(item, "name", nct, file, str, required=True, within=path).strip()
+        kind = _get(item, "type", nct, file, str, within=path) or "OTHER"
+        others = _strings(item, "otherNames", nct, file, within=path)
+        description = _get(item, "description", nct, file, str, within=path) or ""
+        verbatim.append(f"{kind.replace('_', ' ').title()}: {name}")
+        found = set().union(*(matcher.find("Product", term) for term in (name, *others)))
+        if len(found) == 1:
+            edges.append(Edge(sid, "STUDIES_PRODUCT", found.pop(), {}, prov(path)))
+        elif found:
+            review.append(f"intervention '{name}' matches several products ({', '.join(sorted(found))})")
+        elif any(CELL_THERAPY.search(text) for text in (name, *others, description)):
+            cid = f"cellkg:candidate-{slug(name)}"
+            if not matcher.known.find("Product", cid):  # not yet promoted by a curator
+                candidates.append(_Candidate(cid, "Product", name, "intervention", {}, list(others),
+                                             [f"'{name}' ({kind.lower()}) in {nct}"], prov(path)))
+            edges.append(Edge(sid, "STUDIES_PRODUCT", cid, {}, prov(path)))
+
+    sponsors: list[tuple[Any, str, str]] = []
+    lead = _get(raw, F_LEAD, nct, file, dict)
+    if lead is not None:
+        sponsors.append((lead, F_LEAD, "lead sponsor"))
+    for i, item in enumerate(_get(raw, F_COLLABORATORS, nct, file, list) or []):
+        sponsors.append((item, f"{F_COLLABORATORS}[{i}]", "collaborator"))
+    for item, path, role in sponsors:
+        if not isinstance(item, dict):
+            raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
+        name = _get(item, "name", nct, file, str, required=True, within=path).strip()
+        agency = _get(item, "class", nct, file, str, within=path)
+        found = matcher.find("Organization", name)
+        if len(found) > 1:
+            review.append(f"{role} '{name}' matches several organizations ({', '.join(sorted(found))})")
+            continue
+        if found:
+            target = found.pop()
+        elif matcher.known.find("Organization", f"cellkg:org-{slug(name)}"):
+            target = f"cellkg:org-{slug(name)}"  # same name up to punctuation: the known node
+        else:
+            target = f"cellkg:org-{slug(name)}"
+            extra = {"kind": "company"} if agency == "INDUSTRY" else {}
+            mention = f"'{name}' ({role}{', class ' + agency if agency else ''}) of {nct}"
+            candidates.append(_Candidate(target, "Organization", name, "sponsor", extra, [], [mention],
+                                         prov(path + ".name")))
+        edges.append(Edge(sid, "SPONSORED_BY", target, {}, prov(path)))
+
+    phase, status, start = _phase(raw, nct, file), _status(raw, nct, file), _date(raw, F_START, nct, file)
+    records: list[Record] = []
+    if not matcher.known.find("Study", sid):  # a curated study keeps its hand-checked node
+        properties: dict[str, Any] = {
+            "name": title,
+            "title": official.strip() if official else None,
+            "phase": phase,
+            "status": status,
+            "url": STUDY_URL + nct,
+            "conditions": conditions or None,
+            "start_date": start,
+            "enrollment": enrollment,
+            "description": "Registry interventions (verbatim): " + "; ".join(verbatim) if verbatim else None,
+        }
+        if review:
+            properties["needs_review"] = True
+            properties["review_note"] = f"ClinicalTrials.gov record {nct}: " + "; ".join(review) + "."
+        records.append(Node(sid, "Study", properties, prov(F_ID)))
+    unique: dict[tuple[str, str, str], Edge] = {}
+    for edge in edges:  # a condition and its abbreviation name one disease: one edge
+        unique.setdefault(edge.key, edge)
+    records.extend(unique.values())
+    return _Parsed(nct, records, candidates)
+
+
+def _with_candidates(parsed: Iterable[_Parsed]) -> list[Record]:
+    """Study records first, then each candidate once, merged over every study that names it."""
+    records: list[Record] = []
+    merged: dict[str, _Candidate] = {}
+    for item in parsed:
+        records.extend(item.records)
+        for candidate in item.candidates:
+            if candidate.id in merged:
+                merged[candidate.id].absorb(candidate)
+            else:
+                merged[candidate.id] = candidate
+    records.extend(candidate.node() for candidate in merged.values())
+    return records
+
+
+def parse_study(raw: dict[str, Any], known: NameIndex, file: str) -> list[Record]:
+    """One API v2 study object -> its Study node, candidate nodes and edges (pure)."""
+    return _with_candidates([_parse(raw, Matcher(known), file)])
+
+
+def _studies(doc: Any, file: str) -> list[Any]:
+    if isinstance(doc, dict) and "studies" in doc:  # a search page
+        studies = doc["studies"]
+        if not isinstance(studies, list):
+            raise DataError("'studies' must be a list of study objects", file=file, field="studies")
+        return studies
+    if isinstance(doc, dict) and "protocolSection" in doc:  # a single study
+        return [doc]
+    raise DataError("not a ClinicalTrials.gov API v2 document (expected a study with 'protocolSection' "
+                    "or a search page with 'studies')", file=file)
+
+
+def parse_document(doc: Any, known: NameIndex, file: str) -> list[Record]:
+    """A single study or a search page -> records; duplicate NCT ids within it are errors."""
+    return _parse_all([(file, doc)], Matcher(known))
+
+
+def _parse_all(documents: Iterable[tuple[str, Any]], matcher: Matcher) -> list[Record]:
+    seen: dict[str, tuple[str, Any]] = {}
+    parsed: list[_Parsed] = []
+    for file, doc in documents:
+        for raw in _studies(doc, file):
+            nct = study_id(raw, file)
+            if nct in seen:
+                first_file, first_raw = seen[nct]
+                if first_raw == raw:
+                    continue  # the same record saved twice (overlapping searches): one study
+                raise DataError(f"duplicate NCT id {nct} with different content (also in {first_file})",
+                                file=file, record=nct, field=F_ID)
+            seen[nct] = (file, raw)
+            parsed.append(_parse(raw, matcher, file))
+    return _with_candidates(parsed)
+
+
+def read_json(path: Path, name: str) -> Any:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
+    except OSError as exc:
+        raise DataError(f"cannot read file ({exc.strerror})", file=name) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=name, line=exc.lineno) from None
+
+
+def load(path: Path, known: NameIndex | None = None) -> Iterator[Record]:
+    """Read a file, or every ``*.json`` under a directory (sorted), and yield its records.
+
+    Everything is parsed and checked before the first record is yielded. Files are named relative
+    to the data directory (``clinicaltrials/x.json``), as the curated loader does.
+    """
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.json") if p.is_file())
+        base = path.parent
+    elif path.is_file():
+        files, base = [path], path.parent.parent
+    else:
+        raise DataError("ClinicalTrials.gov input not found", file=str(path))
+    documents = ((str(p.relative_to(base)), read_json(p, str(p.relative_to(base)))) for p in files)
+    records = _parse_all(documents, Matcher(known or NameIndex()))
+    yield from records

@@ -1,0 +1,205 @@
+"""`kg fetch clinicaltrials`: download search pages from the live ClinicalTrials.gov API v2.
+
+    kg fetch clinicaltrials --condition "myasthenia gravis" --intervention "CAR-T"
+
+Pages are saved byte for byte, as received, under ``<data dir>/clinicaltrials/`` as
+``<query>-page-0001.json``…, which is where kg.loaders.clinicaltrials reads them on the next
+``kg build``. The fetch is
+
+* polite: a User-Agent naming cellkg, a pause between pages (the API allows about 50 requests a
+  minute), retries with exponential backoff on 429 and 5xx (honouring Retry-After) and on
+  connection errors, and an optional ``--max-pages`` cap;
+* resumable: after each saved page a small state file ``<query>.state`` (JSON; not ``*.json``, so
+  the loader skips it) records the next page token; a rerun of the same query continues from it,
+  and ``--restart`` starts over.
+
+The endpoint is ``https://clinicaltrials.gov/api/v2/studies`` with ``query.cond``, ``query.intr``,
+``pageSize`` (at most 1000), ``pageToken`` and ``format=json``; a page is
+``{"studies": [...], "nextPageToken": "…"}`` and the last page has no token. ``CELLKG_CTGOV_URL``
+overrides the endpoint (tests point it at a local server). Only this module touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from kg.errors import KGError, UsageError
+from kg.loaders.clinicaltrials import INPUT, slug
+
+DEFAULT_URL = "https://clinicaltrials.gov/api/v2/studies"
+URL_ENV = "CELLKG_CTGOV_URL"
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+MAX_WAIT = 60.0
+
+
+class FetchError(KGError):
+    """A live source could not be fetched (after retries), or answered with something unexpected."""
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    directory: Path
+    pages: int  # pages fetched by this run
+    studies: int  # studies in those pages
+    total_pages: int  # pages saved for this query so far
+    complete: bool  # the last page has been saved
+    state: Path
+
+
+def user_agent() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("cellkg")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        release = "dev"
+    return f"cellkg/{release} (knowledge graph of cell therapies in autoimmune disease; kg fetch clinicaltrials)"
+
+
+def query_name(condition: str | None, intervention: str | None) -> str:
+    """A stable file-name stem for one query: ``cond-myasthenia-gravis_intr-car-t``."""
+    parts = [f"cond-{slug(condition)}" if condition else "", f"intr-{slug(intervention)}" if intervention else ""]
+    return "_".join(p for p in parts if p)
+
+
+def page_url(base: str, params: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
+
+
+def get(url: str, *, retries: int = 5, backoff: float = 2.0, timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep) -> bytes:
+    """GET ``url``; retry 429, 5xx and connection errors with exponential backoff."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": user_agent(), "Accept": "application/json"})
+    for attempt in range(retries + 1):
+        wait = min(backoff * 2 ** attempt, MAX_WAIT)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+                return bytes(response.read())
+        except urllib.error.HTTPError as exc:
+            body = exc.read()[:300].decode("utf-8", "replace").strip()
+            exc.close()
+            if exc.code not in RETRY_STATUS:
+                raise FetchError(f"ClinicalTrials.gov answered HTTP {exc.code} for {url}: {body or exc.reason}") from None
+            reason = f"HTTP {exc.code}"
+            retry_after = exc.headers.get("Retry-After", "") if exc.headers else ""
+            if retry_after.strip().isdigit():
+                wait = min(float(retry_after), MAX_WAIT)
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            reason = str(getattr(exc, "reason", exc))
+        if attempt == retries:
+            raise FetchError(f"ClinicalTrials.gov unreachable after {retries + 1} attempts ({reason}): {url}")
+        sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _read_state(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FetchError(f"{path}: unreadable fetch state ({exc}); rerun with --restart") from None
+    if not isinstance(state, dict) or not isinstance(state.get("params"), dict):
+        raise FetchError(f"{path}: unreadable fetch state; rerun with --restart")
+    return state
+
+
+def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, page_size: int = 100,
+          max_pages: int | None = None, delay: float = 1.5, backoff: float = 2.0, retries: int = 5,
+          restart: bool = False, base_url: str | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> FetchReport:
+    """Fetch every page of one search into ``data_dir/clinicaltrials/``, resuming where a run stopped."""
+    if not (condition or intervention):
+        raise UsageError("give --condition, --intervention or both")
+    if not 1 <= page_size <= 1000:
+        raise UsageError(f"--page-size must be 1 to 1000, got {page_size}")
+    if max_pages is not None and max_pages < 1:
+        raise UsageError(f"--max-pages must be at least 1, got {max_pages}")
+    base = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
+    directory = data_dir / INPUT
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = query_name(condition, intervention)
+    state_path = directory / f"{stem}.state"
+
+    params = {"format": "json", "pageSize": str(page_size)}
+    if condition:
+        params["query.cond"] = condition
+    if intervention:
+        params["query.intr"] = intervention
+    state = None if restart else _read_state(state_path)
+    if state is not None and state["params"] != params:
+        raise UsageError(f"{state_path} records a different query or page size ({state['params']}); "
+                         "rerun with the same options or with --restart")
+    if state is None:
+        for old in directory.glob(f"{stem}-page-*.json"):
+            old.unlink()
+        state = {"params": params, "pages": 0, "next_page_token": None, "complete": False}
+
+    fetched = studies = 0
+    while not state["complete"] and (max_pages is None or fetched < max_pages):
+        if fetched:
+            sleep(delay)
+        query = dict(params)
+        if state["next_page_token"]:
+            query["pageToken"] = state["next_page_token"]
+        url = page_url(base, query)
+        body = get(url, retries=retries, backoff=backoff, sleep=sleep)
+        try:
+            page = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise FetchError(f"ClinicalTrials.gov sent something that is not JSON for {url}: {exc}") from None
+        if not isinstance(page, dict) or not isinstance(page.get("studies"), list):
+            raise FetchError(f"ClinicalTrials.gov sent JSON without a 'studies' list for {url}")
+        token = page.get("nextPageToken")
+        number = state["pages"] + 1
+        _write_atomic(directory / f"{stem}-page-{number:04d}.json", body)  # exactly as received
+        state = {**state, "pages": number, "next_page_token": token or None, "complete": not token}
+        _write_atomic(state_path, json.dumps(state, indent=2).encode("utf-8"))
+        fetched += 1
+        studies += len(page["studies"])
+    return FetchReport(directory, fetched, studies, state["pages"], state["complete"], state_path)
+
+
+def fetch_command(
+    condition: Annotated[Optional[str], typer.Option(
+        "--condition", help="Condition or disease to search for (query.cond), e.g. 'myasthenia gravis'.")] = None,
+    intervention: Annotated[Optional[str], typer.Option(
+        "--intervention", help="Intervention to search for (query.intr), e.g. 'CAR-T'.")] = None,
+    data: Annotated[Optional[Path], typer.Option(
+        "--data", help="Data directory; pages go to its clinicaltrials/ folder "
+                       "[default: $CELLKG_DATA or the packaged data].")] = None,
+    max_pages: Annotated[Optional[int], typer.Option(
+        "--max-pages", min=1, help="Stop after this many pages in this run (rerun to continue).")] = None,
+    page_size: Annotated[int, typer.Option(
+        "--page-size", min=1, max=1000, help="Studies per page (the API allows up to 1000).")] = 100,
+    delay: Annotated[float, typer.Option("--delay", min=0.0, help="Seconds to wait between pages.")] = 1.5,
+    restart: Annotated[bool, typer.Option(
+        "--restart", help="Forget saved pages and state of this query and start from page 1.")] = False,
+) -> None:
+    """Download ClinicalTrials.gov studies (API v2) into the data directory, resumably; `kg build` loads them."""
+    from kg.resources import data_dir
+
+    report = fetch(condition, intervention, data or data_dir(), page_size=page_size, max_pages=max_pages,
+                   delay=delay, restart=restart)
+    done = "complete" if report.complete else f"incomplete: rerun to continue from {report.state.name}"
+    typer.echo(f"fetched {report.pages} pages ({report.studies} studies) into {report.directory}; "
+               f"{report.total_pages} pages saved for this query, {done}")
