@@ -199,12 +199,26 @@ def stats(store: StoreOpt = None, fmt: FormatOpt = "table") -> None:
     render(rows, ("kind", "type", "count"), _check_format(fmt))
 
 
+# Commands defined beside the code they drive; each module imports only typer at load time.
+from kg.cli_export import export_app, validate_command  # noqa: E402
+from kg.loaders.articles_cli import extract_command  # noqa: E402
+from kg.loaders.clinicaltrials_fetch import fetch_command  # noqa: E402
+
+app.add_typer(export_app, name="export")
+app.command("validate")(validate_command)
+app.command("extract")(extract_command)
+fetch_app = typer.Typer(help="Download raw records from a live source into the data directory.",
+                        no_args_is_help=True)
+fetch_app.command("clinicaltrials")(fetch_command)
+app.add_typer(fetch_app, name="fetch")
+
+
 def main() -> None:
     """Entry point: run the app; a KGError becomes one line on stderr and exit code 1."""
     try:
         app(standalone_mode=False)
     except KGError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo("error: " + " ".join(str(exc).split()), err=True)  # always one line
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

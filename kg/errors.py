@@ -10,6 +10,7 @@
     ├── UsageError               a command was called with arguments that do not fit
     ├── ExportError              an identifier cannot become an IRI, or the output cannot be written
     ├── ShapesViolation          the exported graph breaks the SHACL shapes; carries the violations
+    ├── FetchError               a live source (ClinicalTrials.gov) failed or answered unexpectedly
     └── BackendError             a graph backend failed
         ├── BackendUnavailable   the server cannot be reached, or the driver is not installed
         ├── AuthError            the server refused the credentials
@@ -89,6 +90,9 @@ class AuthError(BackendError):
 class ReadOnlyViolation(BackendError):
     """An ad-hoc query tried to write in read access mode."""
 
+
+class FetchError(KGError):
+    """A live source could not be fetched (after retries), or answered with something unexpected."""
 
 
 class ExportError(KGError):

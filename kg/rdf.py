@@ -1,5 +1,5 @@
-"""RDF export: stable IRIs, the triples of a built store, a streaming N-Triples writer, and rdflib
-for Turtle and JSON-LD.
+"""RDF export: stable IRIs, a streaming N-Triples writer over the built store, and rdflib for
+Turtle and JSON-LD.
 
 IRI policy
 ----------
@@ -14,9 +14,9 @@ IRI policy
 
 Triples
 -------
-A triple is ``(subject IRI, predicate IRI, object)``, where the object is an IRI (``str``) or a
-literal ``(lexical form, datatype IRI or None for xsd:string)``. Every relationship is written
-twice: the direct triple, and an ``rdf:Statement`` whose IRI is a hash of (source, type, target)
+N-Triples text is the one thing generated (``NTriples``, fed by rows read straight from the
+store); Turtle, JSON-LD and SHACL validation parse that text with rdflib. Every relationship is
+written twice: the direct triple, and an ``rdf:Statement`` whose IRI is a hash of (source, type, target)
 and which carries the relationship's properties and provenance. Nodes carry their provenance
 directly: ``dcterms:source``, ``cellkg:loader``, ``cellkg:location``.
 """
@@ -24,18 +24,18 @@ directly: ``dcterms:source``, ``cellkg:loader``, ``cellkg:location``.
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import os
 import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Union
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import ExportError
-from kg.model import Edge, Node, Provenance, Value
 from kg.owl import VOCAB
 from kg.schema import Schema
 
@@ -65,10 +65,6 @@ DERIVED_FROM = PROV + "wasDerivedFrom"
 LOADER = VOCAB + "loader"
 LOCATION = VOCAB + "location"
 
-Literal = tuple[str, Union[str, None]]
-Object = Union[str, Literal]
-Triple = tuple[str, str, Object]
-
 FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
 
 # Characters an IRIREF may not hold (RDF 1.1 N-Triples grammar, production [8]).
@@ -95,7 +91,7 @@ def bioregistry_uri_prefix(prefix: str) -> tuple[str, str | None]:
     return uri_prefix, bioregistry.get_pattern(norm)
 
 
-def build_converter(schema: Schema, base: str | None = None) -> "curies.Converter":
+def build_converter(schema: Schema, base: str | None = None) -> curies.Converter:
     """A curies Converter for exactly the ontology's declared prefixes (see the module docstring)."""
     import curies
 
@@ -122,8 +118,6 @@ class IriMinter:
         for record in self.converter.records:
             self._uri_prefix[record.prefix] = record.uri_prefix
             self._pattern[record.prefix] = re.compile(record.pattern) if record.pattern else None
-        # Bounded: memory stays flat however large the graph (edges arrive sorted by source).
-        self._expand = lru_cache(maxsize=1 << 16)(self._expand_uncached)
 
     def iri(self, curie: str, node: str | None = None) -> str:
         """The IRI of a CURIE; ``node`` names the record in the error (default: the CURIE itself)."""
@@ -132,7 +126,7 @@ class IriMinter:
         except ExportError as exc:
             raise ExportError(f"node {node or curie}: {exc}") from None
 
-    def _expand_uncached(self, curie: str) -> str:
+    def _expand(self, curie: str) -> str:
         prefix, sep, local = curie.partition(":")
         if not sep or not prefix or not local:
             raise ExportError(f"'{curie}' is not a CURIE (prefix:identifier)")
@@ -161,233 +155,279 @@ class IriMinter:
             raise ExportError(f"'{iri}' is under no declared prefix")
         return curie
 
-    def statement_iri(self, edge: Edge) -> str:
-        """Deterministic: a hash of (source, type, target) under the base."""
-        key = f"{edge.source}\x1f{edge.predicate}\x1f{edge.target}".encode()
-        return f"{self.base}statement/{hashlib.sha256(key).hexdigest()[:24]}"
+    def statement_iri(self, source: str, predicate: str, target: str) -> str:
+        """Deterministic: a hash of the relationship's (source, type, target) CURIEs under the base."""
+        key = f"{source}\x1f{predicate}\x1f{target}".encode()
+        return f"{self.base}statement/{hashlib.blake2b(key, digest_size=12).hexdigest()}"
 
 
 # ---------------------------------------------------------------- literals
 
 
-def _decimal(value: Value) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError
-    if isinstance(value, int):
-        return str(value)
-    return format(Decimal(repr(value)), "f")
+def _decimal(value: Any) -> str:
+    """The canonical xsd:decimal form (always with a fraction digit: 18 -> "18.0")."""
+    if value.__class__ is int:
+        return f"{value}.0"
+    if value.__class__ is float and math.isfinite(value):
+        text = format(Decimal(repr(value)), "f")
+        return text if "." in text else text + ".0"
+    raise TypeError
 
 
-def _integer(value: Value) -> str:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError
-    return str(value)
-
-
-def _boolean(value: Value) -> str:
-    if not isinstance(value, bool):
-        raise TypeError
-    return "true" if value else "false"
-
-
-def _text(value: Value) -> str:
-    if isinstance(value, (bool, tuple)):
+def _integer(value: Any) -> str:
+    if value.__class__ is not int:  # bool is a subclass of int, and is refused here
         raise TypeError
     return str(value)
 
 
-_LEXICAL: dict[str, Callable[[Value], str]] = {
+def _boolean(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    raise TypeError
+
+
+def _text(value: Any) -> str:
+    if value.__class__ is str:
+        return value  # type: ignore[no-any-return]
+    if isinstance(value, (bool, list, tuple, dict)) or value is None:
+        raise TypeError
+    return str(value)
+
+
+_LEXICAL: dict[str, Callable[[Any], str]] = {
     "string": _text, "anyURI": _text, "boolean": _boolean, "integer": _integer,
     "nonNegativeInteger": _integer, "decimal": _decimal,
 }
 
-
-class _PropertyMap:
-    """(owner, key) -> (property IRI, lexical function, datatype IRI or None), cached per schema."""
-
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-        self._cache: dict[tuple[str, str, bool], tuple[str, Callable[[Value], str], str | None]] = {}
-
-    def get(self, owner: str, key: str, edge: bool, record: str) -> tuple[str, Callable[[Value], str], str | None]:
-        hit = self._cache.get((owner, key, edge))
-        if hit is None:
-            prop = self.schema.property_for(owner, key, edge=edge)
-            if prop is None:
-                raise ExportError(f"{record}: property '{key}' is not in the ontology for {owner}")
-            lexical = _LEXICAL.get(prop.datatype, _text)
-            datatype = None if prop.datatype == "string" else XSD + prop.datatype
-            hit = self._cache[(owner, key, edge)] = (prop.iri, lexical, datatype)
-        return hit
+# Canonical N-Triples (RDF 1.2): ECHAR for \b \t \n \f \r " \, UCHAR for the other controls.
+_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]').search
 
 
-def _literals(props: _PropertyMap, owner: str, key: str, value: Value, edge: bool,
-              record: str) -> tuple[str, list[Literal]]:
-    iri, lexical, datatype = props.get(owner, key, edge, record)
-    values = value if isinstance(value, tuple) else (value,)
-    try:
-        return iri, [(lexical(v), datatype) for v in values]
-    except TypeError:
-        raise ExportError(f"{record}: property '{key}' value {value!r} is not a {datatype or 'string'}") from None
+def nt_string(lexical: str) -> str:
+    """The inside of an N-Triples string literal (without the quotes)."""
+    return lexical.translate(_ESCAPES) if _NEEDS_ESCAPE(lexical) else lexical
 
 
-# ---------------------------------------------------------------- triples
+def nt_literal(lexical: str, datatype: str | None = None) -> str:
+    text = nt_string(lexical)
+    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
 
 
-class TripleMaker:
-    """Turns nodes and edges into triples; holds only bounded caches."""
+# ---------------------------------------------------------------- N-Triples generation
+
+
+class NTriples:
+    """Formats records as N-Triples text, one block of lines per node or relationship.
+
+    The predicate and datatype pieces are built once per schema, so a record costs a few string
+    joins. Caches are bounded by the schema's size, or cleared when full: memory stays flat.
+    """
+
+    TERM_CACHE = 1 << 16
 
     def __init__(self, schema: Schema, minter: IriMinter) -> None:
         self.schema = schema
         self.minter = minter
-        self.props = _PropertyMap(schema)
-        self.class_iri = {name: cls.iri for name, cls in schema.classes.items()}
-        self.rel_iri = {rel.type: rel.iri for rel in schema.relationships.values()}
+        self._type = {name: f" <{RDF_TYPE}> <{cls.iri}> .\n" for name, cls in schema.classes.items()}
+        self._rel = {rel.type: f"<{rel.iri}>" for rel in schema.relationships.values()}
+        self._props: dict[tuple[str, str, bool], tuple[str, Callable[[Any], str], str, str]] = {}
+        self._terms: dict[str, str] = {}
 
-    def header(self, build_id: str) -> list[Triple]:
+    def term(self, curie: str, node: str | None = None) -> str:
+        """``<IRI>`` of a CURIE, from a bounded cache (edges arrive sorted by source)."""
+        term = self._terms.get(curie)
+        if term is None:
+            if len(self._terms) >= self.TERM_CACHE:
+                self._terms.clear()
+            term = self._terms[curie] = f"<{self.minter.iri(curie, node)}>"
+        return term
+
+    def _prop(self, owner: str, key: str, edge: bool, what: str) -> tuple[str, Callable[[Any], str], str, str]:
+        """(' <predicate> "', lexical function, '"^^<datatype> .\\n' or '" .\\n', datatype name)."""
+        hit = self._props.get((owner, key, edge))
+        if hit is None:
+            prop = self.schema.property_for(owner, key, edge=edge)
+            if prop is None:
+                raise ExportError(f"{what}: property '{key}' is not in the ontology for {owner}")
+            tail = '" .\n' if prop.datatype == "string" else f'"^^<{XSD}{prop.datatype}> .\n'
+            hit = self._props[(owner, key, edge)] = (f' <{prop.iri}> "', _LEXICAL.get(prop.datatype, _text),
+                                                     tail, prop.datatype)
+        return hit
+
+    def _properties(self, s: str, owner: str, props: dict[str, Any], edge: bool, what: str,
+                    parts: list[str]) -> None:
+        for key, value in props.items():
+            head, lexical, tail, datatype = self._prop(owner, key, edge, what)
+            try:
+                if value.__class__ is list or value.__class__ is tuple:
+                    for item in value:
+                        text = lexical(item)
+                        if _NEEDS_ESCAPE(text):
+                            text = text.translate(_ESCAPES)
+                        parts.append(f"{s}{head}{text}{tail}")
+                else:
+                    text = lexical(value)
+                    if _NEEDS_ESCAPE(text):
+                        text = text.translate(_ESCAPES)
+                    parts.append(f"{s}{head}{text}{tail}")
+                    if key == "name":
+                        parts.append(f'{s} <{RDFS_LABEL}> "{text}" .\n')
+            except TypeError:
+                raise ExportError(f"{what}: property '{key}' value {value!r} is not a valid {datatype}") from None
+
+    def _provenance(self, s: str, source: str | None, loader: str | None, location: str | None,
+                    record: str, parts: list[str]) -> None:
+        if source:
+            if source.startswith(("http://", "https://")):
+                parts.append(f"{s} <{SOURCE}> <{self.minter.reference(source, record)}> .\n")
+            else:
+                parts.append(f"{s} <{SOURCE}> {self.term(source, record)} .\n")
+        if loader:
+            parts.append(f'{s} <{LOADER}> "{nt_string(loader)}" .\n')
+        if location:
+            parts.append(f'{s} <{LOCATION}> "{nt_string(location)}" .\n')
+
+    def header(self, build_id: str) -> str:
         """The ontology header, and the dataset that imports the ontology's version."""
         s = self.schema
-        dataset = self.minter.base + "dataset"
-        out: list[Triple] = [
-            (s.ontology_iri, RDF_TYPE, OWL + "Ontology"),
-            (s.ontology_iri, OWL + "versionIRI", s.version_iri),
-            (s.ontology_iri, OWL + "versionInfo", (s.version, None)),
-            (dataset, RDF_TYPE, OWL + "Ontology"),
-            (dataset, OWL + "imports", s.version_iri),
-            (dataset, RDFS_LABEL, ("cellkg knowledge graph", None)),
+        onto, dataset = f"<{s.ontology_iri}>", f"<{self.minter.base}dataset>"
+        lines = [
+            f"{onto} <{RDF_TYPE}> <{OWL}Ontology> .\n",
+            f"{onto} <{OWL}versionIRI> <{s.version_iri}> .\n",
+            f"{onto} <{OWL}versionInfo> {nt_literal(s.version)} .\n",
+            f"{dataset} <{RDF_TYPE}> <{OWL}Ontology> .\n",
+            f"{dataset} <{OWL}imports> <{s.version_iri}> .\n",
+            f"{dataset} <{RDFS_LABEL}> {nt_literal('cellkg knowledge graph')} .\n",
         ]
         if build_id:
-            out.append((dataset, OWL + "versionInfo", (build_id, None)))
-        return out
+            lines.append(f"{dataset} <{OWL}versionInfo> {nt_literal(build_id)} .\n")
+        return "".join(lines)
 
-    def _provenance(self, subject: str, prov: Provenance | None, record: str, out: list[Triple]) -> None:
-        if prov is None:
-            return
-        if prov.source:
-            out.append((subject, SOURCE, self.minter.reference(prov.source, record)))
-        if prov.loader:
-            out.append((subject, LOADER, (prov.loader, None)))
-        location = prov.location
-        if location:
-            out.append((subject, LOCATION, (location, None)))
+    def node(self, id_: str, label: str, props: dict[str, Any], source: str | None = None,
+             loader: str | None = None, location: str | None = None) -> str:
+        type_line = self._type.get(label)
+        if type_line is None:
+            raise ExportError(f"node {id_}: class {label} is not in the ontology")
+        s = self.term(id_)
+        parts = [s, type_line]
+        if props:
+            self._properties(s, label, props, False, f"node {id_}", parts)
+        self._provenance(s, source, loader, location, id_, parts)
+        return "".join(parts)
 
-    def node(self, node: Node) -> list[Triple]:
-        cls = self.class_iri.get(node.label)
-        if cls is None:
-            raise ExportError(f"node {node.id}: class {node.label} is not in the ontology")
-        s = self.minter.iri(node.id)
-        out: list[Triple] = [(s, RDF_TYPE, cls)]
-        for key, value in node.properties.items():
-            p, literals = _literals(self.props, node.label, key, value, False, f"node {node.id}")
-            out.extend((s, p, lit) for lit in literals)
-            if key == "name":
-                out.append((s, RDFS_LABEL, literals[0]))
-        self._provenance(s, node.provenance, node.id, out)
-        return out
-
-    def edge(self, edge: Edge) -> list[Triple]:
-        p = self.rel_iri.get(edge.predicate)
-        what = f"relationship {edge.source} -[{edge.predicate}]-> {edge.target}"
+    def edge(self, source: str, predicate: str, target: str, props: dict[str, Any], src: str | None = None,
+             loader: str | None = None, location: str | None = None) -> str:
+        p = self._rel.get(predicate)
         if p is None:
-            raise ExportError(f"{what}: type {edge.predicate} is not in the ontology")
-        s = self.minter.iri(edge.source)
-        o = self.minter.iri(edge.target)
-        st = self.minter.statement_iri(edge)
-        out: list[Triple] = [(s, p, o), (st, RDF_TYPE, RDF_STATEMENT), (st, RDF_SUBJECT, s),
-                             (st, RDF_PREDICATE, p), (st, RDF_OBJECT, o)]
-        for key, value in edge.properties.items():
-            prop, literals = _literals(self.props, edge.predicate, key, value, True, what)
-            out.extend((st, prop, lit) for lit in literals)
-            if key == "evidence":  # the derived shortcut links the Evidence nodes it summarises
-                out.extend((st, DERIVED_FROM, self.minter.iri(str(v), edge.source)) for v in value)  # type: ignore[union-attr]
-        self._provenance(st, edge.provenance, edge.source, out)
-        return out
+            raise ExportError(f"relationship {source} -[{predicate}]-> {target}: "
+                              f"type {predicate} is not in the ontology")
+        s = self.term(source)
+        o = self.term(target)
+        st = f"<{self.minter.statement_iri(source, predicate, target)}>"
+        parts = [(f"{s} {p} {o} .\n{st} <{RDF_TYPE}> <{RDF_STATEMENT}> .\n{st} <{RDF_SUBJECT}> {s} .\n"
+                  f"{st} <{RDF_PREDICATE}> {p} .\n{st} <{RDF_OBJECT}> {o} .\n")]
+        if props:
+            what = f"relationship {source} -[{predicate}]-> {target}"
+            self._properties(st, predicate, props, True, what, parts)
+            for evidence in props.get("evidence", ()):  # the derived shortcut links the Evidence it summarises
+                parts.append(f"{st} <{DERIVED_FROM}> {self.term(evidence, source)} .\n")
+        self._provenance(st, src, loader, location, source, parts)
+        return "".join(parts)
 
 
-def store_triples(store: Any, base: str | None = None) -> Iterator[Triple]:
-    """Every triple of a built store, streamed: header, then nodes, then relationships."""
-    schema = store.schema()
-    maker = TripleMaker(schema, IriMinter(schema, base))
-    yield from maker.header(store.build_id())
-    for node in store.nodes():
-        yield from maker.node(node)
-    for edge in store.edges():
-        yield from maker.edge(edge)
+def _rows(path: Path, table: str) -> Iterator[tuple[Any, ...]]:
+    """The store's rows in key order, read straight from SQLite (no record objects on the way)."""
+    import sqlite3
+
+    query = {"nodes": "SELECT id, label, properties, provenance FROM nodes ORDER BY id",
+             "edges": "SELECT source, predicate, target, properties, provenance FROM edges "
+                      "ORDER BY source, predicate, target"}[table]
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        yield from db.execute(query)
+    finally:
+        db.close()
 
 
-# ---------------------------------------------------------------- N-Triples (streaming)
-
-# Canonical N-Triples (RDF 1.2): ECHAR for \b \t \n \f \r " \, UCHAR for the other controls.
-_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x00, 0x20), 0x7F]}
-_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+# The store writes provenance as compact, key-sorted JSON (kg.store._prov); this reads that exact
+# shape without the json module's overhead, and falls back to json for anything else.
+_PROV = re.compile(r'\{"loader":"([^"\\]*)","location":(?:"([^"\\]*)"|null),"source":(?:"([^"\\]*)"|null)\}\Z')
 
 
-def nt_literal(lexical: str, datatype: str | None) -> str:
-    if _NEEDS_ESCAPE.search(lexical):
-        lexical = lexical.translate(_ESCAPES)
-    return f'"{lexical}"^^<{datatype}>' if datatype else f'"{lexical}"'
+def _provenance_fields(text: str) -> tuple[str | None, str | None, str | None]:
+    """(source, loader, location) of a stored provenance JSON object."""
+    match = _PROV.match(text)
+    if match is not None:
+        return match.group(3), match.group(1), match.group(2)
+    prov = json.loads(text)
+    return prov.get("source"), prov.get("loader"), prov.get("location")
 
 
-def write_ntriples(triples: Iterable[Triple], out: IO[str], chunk: int = 8192) -> int:
-    """Write triples as N-Triples, a chunk at a time; returns the number written."""
+def store_ntriples(store: Any, base: str | None = None) -> Iterator[str]:
+    """The whole store as N-Triples blocks: header, nodes, relationships. Memory stays flat."""
+    loads = json.loads
+    maker = NTriples(store.schema(), IriMinter(store.schema(), base))
+    yield maker.header(store.build_id())
+    node, edge = maker.node, maker.edge
+    for id_, label, props, prov in _rows(store.path, "nodes"):
+        yield node(id_, label, loads(props), *_provenance_fields(prov))
+    for source, predicate, target, props, prov in _rows(store.path, "edges"):
+        yield edge(source, predicate, target, loads(props) if props != "{}" else {}, *_provenance_fields(prov))
+
+
+def write_ntriples(blocks: Iterable[str], out: IO[str], chunk: int = 4096) -> int:
+    """Write N-Triples blocks a chunk at a time; returns the number of triples written."""
     buffer: list[str] = []
-    append = buffer.append
-    needs_escape = _NEEDS_ESCAPE.search
     count = 0
-    for s, p, o in triples:
-        if o.__class__ is str:
-            append(f"<{s}> <{p}> <{o}> .\n")
-        else:
-            lexical, datatype = o
-            if needs_escape(lexical):
-                lexical = lexical.translate(_ESCAPES)
-            append(f'<{s}> <{p}> "{lexical}"^^<{datatype}> .\n' if datatype else f'<{s}> <{p}> "{lexical}" .\n')
+    for block in blocks:
+        buffer.append(block)
         if len(buffer) >= chunk:
-            out.write("".join(buffer))
-            count += len(buffer)
+            text = "".join(buffer)
+            out.write(text)
+            count += text.count("\n")
             buffer.clear()
-    out.write("".join(buffer))
-    return count + len(buffer)
+    text = "".join(buffer)
+    out.write(text)
+    return count + text.count("\n")
 
 
-# ---------------------------------------------------------------- rdflib (Turtle, JSON-LD)
+# ---------------------------------------------------------------- rdflib (Turtle, JSON-LD, SHACL)
 
 PREFIXES = {"cellkg": VOCAB, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "prov": PROV}
 
 
-def to_graph(triples: Iterable[Triple], schema: Schema | None = None, base: str | None = None) -> "Graph":
-    """An rdflib Graph of the triples, with the vocabulary and declared prefixes bound."""
-    from rdflib import Graph, Literal as RdfLiteral, URIRef
+def to_graph(blocks: Iterable[str], schema: Schema | None = None, base: str | None = None,
+             chunk: int = 2048) -> Graph:
+    """An rdflib Graph of N-Triples blocks (parsed by rdflib itself), with prefixes bound."""
+    from rdflib import Graph
 
     graph = Graph(bind_namespaces="core")
+    buffer: list[str] = []
+    for block in blocks:
+        buffer.append(block)
+        if len(buffer) >= chunk:
+            graph.parse(data="".join(buffer), format="nt")
+            buffer.clear()
+    if buffer:
+        graph.parse(data="".join(buffer), format="nt")
     for name, ns in PREFIXES.items():
-        graph.bind(name, ns)
+        graph.bind(name, ns, replace=True)
     if schema is not None:
-        minter_base = base or base_iri()
+        local = base or base_iri()
+        graph.bind("cellkgid", local)
+        graph.bind("statement", local + "statement/")
         for prefix, ns in schema.prefixes.items():
-            graph.bind(f"{prefix}id" if prefix == LOCAL_PREFIX else prefix,
-                       minter_base if prefix == LOCAL_PREFIX else ns)
-    datatypes: dict[str, URIRef] = {}
-    add = graph.add
-    for s, p, o in triples:
-        if o.__class__ is str:
-            obj: Any = URIRef(o)  # type: ignore[arg-type]
-        else:
-            lexical, datatype = o
-            if datatype is None:
-                obj = RdfLiteral(lexical)
-            else:
-                dt = datatypes.get(datatype)
-                if dt is None:
-                    dt = datatypes[datatype] = URIRef(datatype)
-                obj = RdfLiteral(lexical, datatype=dt)
-        add((URIRef(s), URIRef(p), obj))
+            if prefix != LOCAL_PREFIX:
+                graph.bind(prefix, ns)
     return graph
 
 
-def store_graph(store: Any, base: str | None = None) -> "Graph":
-    return to_graph(store_triples(store, base), store.schema(), base)
+def store_graph(store: Any, base: str | None = None) -> Graph:
+    return to_graph(store_ntriples(store, base), store.schema(), base)
 
 
 # ---------------------------------------------------------------- writing files
@@ -429,7 +469,7 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
         if fmt == "ntriples":
             def write(handle: IO[str]) -> None:
                 nonlocal count
-                count = write_ntriples(store_triples(store, base), handle)
+                count = write_ntriples(store_ntriples(store, base), handle)
         else:
             graph = store_graph(store, base)  # errors surface before any file is opened
             count = len(graph)

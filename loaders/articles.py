@@ -8,9 +8,14 @@ graph until a curator has checked the proposal and saved it as curated YAML.
 
 The dictionary is the built store's own names, synonyms and abbreviations (``Dictionary``), plus a
 small built-in clinical lexicon for adverse events the store may not name (``OUTCOME_FIELDS``).
-Matching is one trie-shaped regex per case mode, longest match first, on word boundaries; short
+Matching walks two character tries (no regex to compile: a cold start stays fast) from every word
+start, longest term first, ending on a word boundary; hyphens and spaces are interchangeable. Short
 all-caps abbreviations (``CRS``, ``MG``, ``SLE``: at most four characters) match case-sensitively,
-so ``10 mg`` is no myasthenia gravis. ``parse_text`` is pure; ``extract_file`` does the I/O.
+so ``10 mg`` is no myasthenia gravis; a few curated abbreviations that prose uses for something
+else (``AE``, ``IA``) are left out (``AMBIGUOUS``). Negation is read within a clause: forward from
+a cue (no, without, neither/nor, did not develop) or backward from "was not observed"; "no grade
+>= 3 CRS", "no severe / prolonged ..." and "no infections requiring hospitalisation" say nothing
+about milder events and propose nothing. ``parse_text`` is pure; ``extract_file`` does the I/O.
 
 Time rule: durations become months with 1 month = 365.25 / 12 days, 1 week = 7 days and
 1 year = 12 months, rounded to one decimal (``week 24`` -> 5.5 months).
@@ -39,7 +44,7 @@ OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
     "icans": ("immune effector cell-associated neurotoxicity syndrome", "ICANS", "neurotoxicity"),
     "cytopenia": ("cytopenia", "hemocytopenia", "haemocytopenia", "neutropenia", "thrombocytopenia",
                   "leukopenia", "lymphopenia", "pancytopenia"),
-    "infection": ("infection",),
+    "infection": ("infection", "pneumonia", "sepsis", "bacteremia", "bacteraemia", "herpes zoster", "cellulitis"),
     "hypogammaglobulinemia": ("hypogammaglobulinemia", "hypogammaglobulinaemia"),
 }
 GRADED = ("crs", "icans")  # ASTCT grades; other adverse events keep presence only
@@ -49,13 +54,21 @@ FIELDS = ("product", "target", "disease", "autoantibody", "patients", "prior_the
 # Abbreviations in the curated data that clinical prose uses for something else.
 AMBIGUOUS = frozenset({"AE", "AEs", "IA", "MRA", "B1", "B4", "T10", "BCM", "MPA"})
 
-_SEP = "\x1f"  # stands for any run of spaces or hyphens inside a term
+# Matching runs on a copy of the text with quotes, hyphens and white space made plain one character
+# for one (offsets stay valid), so that "TA-101", "TA\u2011101" and "TA 101" are one term.
 _SEP_RE = re.compile(r"[\s\-\u2010\u2011]+")
-_CLEAN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " ", "\u2010": "-", "\u2011": "-"})
+_CLEAN = str.maketrans({"\u2019": "'", "\u2018": "'", "-": " ", "\u2010": " ", "\u2011": " ", "\u00a0": " ",
+                        "\n": " ", "\t": " ", "\r": " "})
 
 
 def _key(term: str) -> str:
-    return _SEP_RE.sub(_SEP, term.strip())
+    return _SEP_RE.sub(" ", term.strip())
+
+
+def _lower(text: str) -> str:
+    """Lower case, one character for one (the rare letter whose lower case is longer stays as it is)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _sensitive(term: str) -> bool:
@@ -68,26 +81,51 @@ def _plurals(term: str) -> Iterator[str]:
         yield term[:-1] + "ies" if term.endswith("y") else term + "s"
 
 
-def _trie_regex(terms: Iterable[str], flags: int) -> re.Pattern[str] | None:
-    """One regex whose alternatives share prefixes; greedy optionals make it prefer the longest."""
-    trie: dict[str, Any] = {}
+_END = ""  # marks the end of a term in a trie node
+
+
+def _trie(terms: Iterable[str]) -> dict[str, Any]:
+    """Nested dicts, one level per character; a space stands for any run of spaces."""
+    root: dict[str, Any] = {}
     for term in terms:
-        node = trie
+        node = root
         for ch in term:
             node = node.setdefault(ch, {})
-        node[""] = {}
+        node[_END] = True
+    return root
 
-    def emit(node: dict[str, Any]) -> str:
-        alts = [(r"[\s\-\u2010\u2011]+" if ch == _SEP else re.escape(ch)) + emit(child)
-                for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
 
-    if not trie:
-        return None
-    return re.compile(r"(?<!\w)" + emit(trie) + r"(?!\w)", flags)
+def _longest(haystack: str, start: int, trie: dict[str, Any]) -> int:
+    """End of the longest term that starts at ``start`` and ends on a word boundary, else -1."""
+    node: dict[str, Any] | None = trie
+    j, n, best = start, len(haystack), -1
+    while j < n and node is not None:
+        node = node.get(haystack[j])
+        if node is None:
+            break
+        j += 1
+        if haystack[j - 1] == " ":
+            while j < n and haystack[j] == " ":
+                j += 1
+        elif _END in node and (j == n or not (haystack[j].isalnum() or haystack[j] == "_")):
+            best = j
+    return best
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+_ANTI = re.compile(r"^anti-?(?P<antigen>\S.*?)(?:\s+(?:auto)?antibod(?:y|ies)|[\s-]IgG\d?)?$", re.IGNORECASE)
+
+
+def _antibody_forms(term: str) -> list[str]:
+    """How articles name a patient's antibody status: "anti-AChR antibody" -> AChR-positive,
+    AChR-seropositive, AChR antibody, anti-AChR."""
+    match = _ANTI.match(term.strip())
+    if not match or len(match.group("antigen")) < 2:
+        return []
+    antigen = match.group("antigen")
+    return [f"{antigen}-positive", f"{antigen}-seropositive", f"{antigen} antibody", f"anti-{antigen}"]
 
 
 @dataclass(frozen=True)
@@ -107,11 +145,11 @@ class Dictionary:
     names: dict[str, str]                           # id -> preferred name
     targets_of: dict[str, tuple[str, ...]]          # product id -> target ids (TARGETS edges)
     outcome_ids: dict[str, str]                     # outcome field (and IMPROVEMENT) -> store id
-    _loose: re.Pattern[str] | None = field(default=None, repr=False)
-    _strict: re.Pattern[str] | None = field(default=None, repr=False)
+    _loose: dict[str, Any] | None = field(default=None, repr=False)     # lower-case terms
+    _strict: dict[str, Any] | None = field(default=None, repr=False)    # case-sensitive abbreviations
 
     @classmethod
-    def from_records(cls, nodes: Iterable[Node], edges: Iterable[Edge]) -> "Dictionary":
+    def from_records(cls, nodes: Iterable[Node], edges: Iterable[Edge]) -> Dictionary:
         terms: dict[str, dict[tuple[str, str], set[str]]] = {}   # key -> (label, field) -> ids
         names: dict[str, str] = {}
         outcome_ids: dict[str, str] = {}
@@ -134,6 +172,8 @@ class Dictionary:
             if node.properties.get("abbreviation"):
                 own.append(str(node.properties["abbreviation"]))
             names[node.id] = node.name
+            if node.label == "Autoantibody":
+                own += [form for term in own for form in _antibody_forms(term)]
             if node.label in ENTITY_FIELDS:
                 for term in own:
                     add(term, node.label, ENTITY_FIELDS[node.label], node.id)
@@ -141,11 +181,11 @@ class Dictionary:
                 lowered = {t.lower() for t in own}
                 if IMPROVEMENT in lowered:
                     outcome_ids.setdefault(IMPROVEMENT, node.id)
-                fld = next((lexicon[t] for t in lowered if t in lexicon), None)
-                if fld is not None:
-                    outcome_ids.setdefault(fld, node.id)
+                outcome = next((lexicon[t] for t in lowered if t in lexicon), None)
+                if outcome is not None:
+                    outcome_ids.setdefault(outcome, node.id)
                     for term in own:
-                        add(term, "Outcome", fld, node.id)
+                        add(term, "Outcome", outcome, node.id)
         targets_of: dict[str, list[str]] = {}
         for edge in edges:
             if edge.predicate == "TARGETS":
@@ -161,21 +201,21 @@ class Dictionary:
         return cls(entries, names, {k: tuple(v) for k, v in targets_of.items()}, outcome_ids)
 
     @classmethod
-    def from_store(cls, store_path: Path) -> "Dictionary":
+    def from_store(cls, store_path: Path) -> Dictionary:
         from kg.store import Store
 
         with Store(store_path) as store:
             return cls.from_records(list(store.nodes()), [e for e in store.edges() if e.predicate == "TARGETS"])
 
-    def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        if self._loose is None and self._strict is None:
-            self._loose = _trie_regex((k for k in self.entries if k == k.lower()), re.IGNORECASE)
-            self._strict = _trie_regex((k for k in self.entries if k != k.lower()), 0)
+    def tries(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        if self._loose is None or self._strict is None:
+            self._loose = _trie(k for k in self.entries if k == k.lower())
+            self._strict = _trie(k for k in self.entries if k != k.lower())
         return self._loose, self._strict
 
     def lookup(self, surface: str) -> Entry | None:
         key = _key(surface)
-        return self.entries.get(key) or self.entries.get(key.lower())
+        return self.entries.get(key) or self.entries.get(_lower(key))
 
     def name(self, node_id: str | None) -> str:
         return self.names.get(node_id or "", node_id or "")
@@ -261,8 +301,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # --- numbers and durations -------------------------------------------------------------------------
 
-_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
 NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS, 1)}
@@ -270,8 +309,8 @@ NUMBER_WORDS.update({"a single": 1, "single": 1, "a": 1, "an": 1, "hundred": 100
                      "one hundred": 100, **_TENS})
 NUMBER_WORDS.update({f"{t}{sep}{u}": tv + uv for t, tv in _TENS.items() for u, uv in
                      zip(_UNITS[:9], range(1, 10)) for sep in ("-", " ")})
-_NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if w not in ("a", "an")),
-                                                key=len, reverse=True)) + ")"
+_NUM = (r"(?:\d+(?:\.\d+)?|(?:a\s+|one\s+)?hundred|(?:a\s+)?single|(?:" + "|".join(_TENS) + r")(?:[\s-](?:"
+        + "|".join(_UNITS[:9]) + r"))?|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + ")")
 
 
 def to_number(word: str) -> float | None:
@@ -291,7 +330,8 @@ def to_months(number: float, unit: str) -> float:
 
 
 _DURATION = re.compile(
-    rf"\b(?P<n>{_NUM})(?:\s*(?:-|\u2013|to)\s*(?P<n2>{_NUM}))?[\s-]+(?P<unit>months?|weeks?|days?|years?|mo)\b"
+    rf"\b(?P<n>{_NUM}|an?(?=\s+(?:year|month|week)\b))(?:\s*(?:-|\u2013|to)\s*(?P<n2>{_NUM}))?[\s-]+"
+    r"(?P<unit>months?|weeks?|days?|years?|mo)\b"
     r"(?![\s-]+old)"
     r"|\b(?P<unit2>month|week|day|year)\s*(?P<n3>\d+(?:\.\d+)?)\b"
     r"|(?<![\w-])M(?P<n4>\d{1,2})\b", re.IGNORECASE)
@@ -300,19 +340,20 @@ _FOLLOW_UP = re.compile(r"follow(?:ed)?[\s-]*up|followed|last visit|data cut-?of
 _SUSTAINED = re.compile(r"\b(?:remain\w*|sustain\w*|durable|maintain\w*|persist\w*|still|through|up to|"
                         r"(?:drug|treatment|medication)[\s-]free)\b", re.IGNORECASE)
 _IMPROVED = re.compile(r"\b(?:improv\w*|respon\w*|recover\w*|relie\w*|ameliorat\w*|normali[sz]\w*|"
-                       r"decreas\w*|declin\w*|reduc\w*|regain\w*|fell|dropped|"
+                       r"decreas\w*|declin\w*|reduc\w*|regain\w*|fell|dropped|eas(?:e|ed|ing)|"
                        r"(?:reach|achiev|attain|enter)\w*\s+(?:\w+\s+)?remission)\b", re.IGNORECASE)
 _HISTORY = re.compile(r"\b(?:history|duration|diagnos\w*|ago|past|since|aged?|course|lasting|for \d+ years)\b",
                       re.IGNORECASE)
 _NOT_CLINICAL = re.compile(r"\bB[\s-]cells?\b|expan\w*|reconstitut\w*|lymphodeplet\w*|\bCAR[\s-]?T cells\b|"
                            r"hospitali[sz]\w*|discharg\w*|resolv\w*", re.IGNORECASE)
 
-_PEOPLE = r"(?:patients?|participants?|subjects?|individuals?|women|men|adults|children|cases)"
+_PEOPLE = r"(?:patients?|participants?|subjects?|individuals?|people|persons|women|men|adults|children|cases)"
 _SKIP_WORD = r"(?!(?:weeks?|months?|days?|years?|of|in|with|and|or|to|for|the|at|from|per|had|were|was)\b)"
 _COUNT = re.compile(
     rf"\b(?P<n>{_NUM})(?:\s+{_SKIP_WORD}[a-z][\w-]*){{0,2}}\s+{_PEOPLE}\b"
     r"|\b[nN]\s*=\s*(?P<n2>\d+)"
-    r"|\b(?P<one>an?)\s+\d+[\s-]year[\s-]old\b", re.IGNORECASE)
+    r"|\b(?P<one>an?)\s+\d+[\s-]year[\s-]old\b"
+    r"|\b(?P<weak>an?|the first)\s+(?:single\s+)?patient\b", re.IGNORECASE)
 _ENROLLED = re.compile(r"\b(?:treat\w*|enrol\w*|receiv\w*|infus\w*|includ\w*|recruit\w*|dosed|administ\w*|"
                        r"underw\w*|describ\w*|present\w*|report\w*)\b", re.IGNORECASE)
 
@@ -342,12 +383,25 @@ _OUTCOME_COUNT = re.compile(rf"\b(?:in\s+)?(?P<n>{_NUM})(?:\s+(?:of|out of)\s+(?
                             rf"(?:{_SKIP_WORD}[a-z]+\s+)?{_PEOPLE}\b|\bin\s+(?P<n2>\d+)\s*/\s*\d+\b", re.IGNORECASE)
 
 
+def _grades_further_on(text: str, mention: Mention, others: list[Mention], sentence_end: int | None) -> list[int]:
+    """Grades given in a later clause of the sentence ("CRS occurred in 8/9 patients; all events were
+    grade 1 except one grade 2 event"), up to the next outcome, skipping a grade that names it."""
+    stop = min([o.start for o in others if o.start >= mention.end] + [sentence_end or mention.end + 120])
+    window = text[mention.end:min(stop, mention.end + 120)]
+    grades = []
+    for match in _GRADE.finditer(window):
+        if mention.end + match.end() + 12 >= stop and stop != sentence_end:
+            continue  # "...; 2 had grade 3 neutropenia": the grade belongs to the next outcome
+        grades += [_grade(g) for g in (match.group("a"), match.group("b")) if g]
+    return grades
+
+
 def _grade(value: str) -> int:
     return int(value) if value.isdigit() else _ROMAN[value.lower()]
 
 
 def outcome_status(text: str, mention: Mention, clause: tuple[int, int],
-                   others: list[Mention]) -> dict[str, Any] | None:
+                   others: list[Mention], sentence_end: int | None = None) -> dict[str, Any] | None:
     """present / grade / max_grade / patients for one outcome mention, read within its clause.
 
     Negation looks forward from a cue (no, without, neither ... nor, did not develop) across a short
@@ -392,6 +446,8 @@ def outcome_status(text: str, mention: Mention, clause: tuple[int, int],
         grades.append(_grade(match.group("a")))
         if match.group("b"):
             grades.append(_grade(match.group("b")))
+    if not grades and mention.entry.field in GRADED:
+        grades = _grades_further_on(text, mention, others, sentence_end)
     status: dict[str, Any] = {"present": True}
     if grades:
         status["grade"] = min(grades)
@@ -410,21 +466,35 @@ def outcome_status(text: str, mention: Mention, clause: tuple[int, int],
 def find_mentions(text: str, dictionary: Dictionary) -> list[Mention]:
     """Dictionary terms in ``text``, leftmost-longest, without overlaps (offsets into ``text``)."""
     clean = text.translate(_CLEAN)
-    found: list[tuple[int, int]] = []
-    for regex in dictionary._compiled():
-        if regex is not None:
-            found.extend(m.span() for m in regex.finditer(clean))
+    low = _lower(clean)
+    loose, strict = dictionary.tries()
     mentions: list[Mention] = []
     last_end = -1
-    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+    for match in _WORD_START.finditer(clean):
+        start = match.start()
         if start < last_end:
             continue
-        entry = dictionary.lookup(clean[start:end])
-        if entry is None:
+        end = max(_longest(low, start, loose), _longest(clean, start, strict))
+        entry = dictionary.lookup(clean[start:end]) if end > 0 else None
+        if entry is not None:
+            mentions.append(Mention(start, end, text[start:end], entry))
+            last_end = end
+    # A longer term may hold an autoantibody ("AQP4-IgG seropositive NMOSD", "AChR-positive MG"):
+    # keep that inner mention too, so the disease does not hide the antibody.
+    inner: list[Mention] = []
+    for outer in mentions:
+        if outer.entry.label == "Autoantibody" or outer.end - outer.start < 6:
             continue
-        mentions.append(Mention(start, end, text[start:end], entry))
-        last_end = end
-    return mentions
+        starts = [m.start() for m in re.finditer(r"\b\w", clean[outer.start:outer.end])]
+        ends = [m.end() for m in re.finditer(r"\w\b", clean[outer.start:outer.end])]
+        for a in starts:
+            for b in ends:
+                if a < b and (a, b) != (0, outer.end - outer.start):
+                    entry = dictionary.lookup(clean[outer.start + a:outer.start + b])
+                    if entry is not None and entry.label == "Autoantibody":
+                        inner.append(Mention(outer.start + a, outer.start + b, text[outer.start + a:outer.start + b],
+                                             entry))
+    return sorted(mentions + inner, key=lambda m: m.start)
 
 
 _CAR_CUE = re.compile(r"\bCAA?R\b|CAR[\s-]?T|chimeric|target\w*|direct\w*|specific|bispecific", re.IGNORECASE)
@@ -494,13 +564,14 @@ def parse_text(text: str, dictionary: Dictionary, file: str) -> Extraction:
                 tail = text[m.end:m.end + 12]
                 if _AB_NEGATIVE.search(lead) or re.match(r"[\s-]*negative\b", tail, re.IGNORECASE):
                     continue
-                status = "positive" if _AB_POSITIVE.search(text[max(0, m.start - 15):m.end + 15]) else "mentioned"
+                positive = _AB_POSITIVE.search(text[max(0, m.start - 15):m.end + 15])
                 for node_id in ids:
-                    propose("autoantibody", f"{dictionary.name(node_id)} ({status})", node_id, m.start)
+                    propose("autoantibody", f"{dictionary.name(node_id)} ({'positive' if positive else 'mentioned'})",
+                            node_id, m.start)
                 continue
             if entry.label == "Outcome":
                 status = outcome_status(text, m, clause_of(m.start, sentence),
-                                        [o for o in outcome_mentions if o is not m])
+                                        [o for o in outcome_mentions if o is not m], sentence[1])
                 if status is not None:
                     propose(entry.field, _describe(status), ids[0] if ids else None, m.start, **status)
                 continue
@@ -559,14 +630,15 @@ def _describe(status: dict[str, Any]) -> str:
 def _propose_counts(text: str, sentence_of: Any, propose: Any) -> None:
     best: tuple[bool, int, int] | None = None
     for match in _COUNT.finditer(text):
-        if match.group("one"):
+        if match.group("one") or match.group("weak"):
             number: float | None = 1
         else:
             number = to_number(match.group("n") or match.group("n2"))
         if number is None or number != int(number) or number > 100_000:
             continue
         s, e = sentence_of(match.start())
-        cued = bool(match.group("one") or match.group("n2") or _ENROLLED.search(text, s, e))
+        cued = not match.group("weak") and bool(match.group("one") or match.group("n2")
+                                                    or _ENROLLED.search(text, s, e))
         candidate = (cued, int(number), -match.start())
         if best is None or candidate > best:
             best = candidate
@@ -581,31 +653,42 @@ def _propose_durations(text: str, sentences: list[tuple[int, int]], mentions: li
     adverse = [m for m in mentions if m.entry.label == "Outcome"]
     for sentence in sentences:
         for c_start, c_end in _clauses(text, *sentence):
-            clause = text[c_start:c_end]
-            for match in _DURATION.finditer(text, c_start, c_end):
+            found = list(_DURATION.finditer(text, c_start, c_end))
+            for i, match in enumerate(found):
                 n = match.group("n2") or match.group("n") or match.group("n3") or match.group("n4")
-                unit = match.group("unit") or match.group("unit2") or "month"
                 number = to_number(n)
                 if number is None:
                     continue
-                months = to_months(number, unit)
+                months = to_months(number, match.group("unit") or match.group("unit2") or "month")
+                # The words between the neighbouring durations say what this one measures; those
+                # before it first ("improved by M2 and remained stable through month 12").
+                before = text[found[i - 1].end() if i else c_start:match.start()]
+                after = text[match.end():found[i + 1].start() if i + 1 < len(found) else c_end]
                 near = text[max(c_start, match.start() - 40):min(c_end, match.end() + 40)]
                 if _FOLLOW_UP.search(near):
                     follow.append((2, months, match.start()))
-                elif _HISTORY.search(text[max(c_start, match.start() - 30):match.start()]) or "old" in text[match.end():match.end() + 5]:
                     continue
-                elif _SUSTAINED.search(clause):
+                if _HISTORY.search(before[-30:]) or re.match(r"[\s-]*old\b", after):
+                    continue
+                kind = _duration_kind(before) or _duration_kind(after)
+                if kind == "sustained":
                     follow.append((1, months, match.start()))
-                elif (_IMPROVED.search(clause) and not _NOT_CLINICAL.search(clause)
-                      and not any(sentence[0] <= m.start < sentence[1] for m in adverse)):
+                elif kind == "improved" and not _NOT_CLINICAL.search(before + after) and not any(
+                        sentence[0] <= m.start < sentence[1] for m in adverse):
                     improve.append((months, match.start()))
                     follow.append((0, months, match.start()))
     if follow:
-        strength, months, offset = max(follow)
+        _, months, offset = max(follow)
         propose("follow_up_months", f"{months:g}", None, offset, months=months)
     if improve:
         months, offset = min(improve)
         propose("improvement_months", f"{months:g}", None, offset, months=months)
+
+
+def _duration_kind(words: str) -> str | None:
+    if _SUSTAINED.search(words):
+        return "sustained"
+    return "improved" if _IMPROVED.search(words) else None
 
 
 def merge(proposals: Iterable[Proposal], dictionary: Dictionary) -> dict[str, Any]:
@@ -655,7 +738,10 @@ def read_article(path: Path) -> str:
     if size > MAX_BYTES:
         raise DataError(f"article is {size:,} bytes, over the {MAX_BYTES:,}-byte limit (2 MB) for `kg extract`",
                         file=str(path))
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read article ({exc.strerror})", file=str(path)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,14 +29,14 @@ def _quote(sentence: str, at: int, width: int = 110) -> str:
     return ("..." if at else "") + flat[at:at + width].strip() + ("..." if at + width < len(flat) else "")
 
 
-def _sentence(extraction: "Extraction", fld: str, node_id: str | None = None) -> str:
+def _sentence(extraction: Extraction, fld: str, node_id: str | None = None) -> str:
     for p in extraction.proposals:
         if p.field == fld and (node_id is None or p.id == node_id):
             return _quote(p.sentence, p.at, 100)
     return ""
 
 
-def build_record(extraction: "Extraction", dictionary: "Dictionary") -> tuple[dict[str, Any], list[str]]:
+def build_record(extraction: Extraction, dictionary: Dictionary) -> tuple[dict[str, Any], list[str]]:
     """The curated `evidence:` record (TODO where a human must decide) and notes on what it leaves out."""
     values = extraction.values
     notes: list[str] = []
@@ -91,11 +91,13 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    return text if text and text.replace(":", "").replace("-", "").replace(".", "").replace("_", "").isalnum() \
-        else json.dumps(text, ensure_ascii=False)
+    plain = text.replace(":", "").replace("-", "").replace(".", "").replace("_", "").isalnum() \
+        and text.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n") \
+        and not text[0].isdigit()
+    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
-def render_yaml(extraction: "Extraction", dictionary: "Dictionary") -> str:
+def render_yaml(extraction: Extraction, dictionary: Dictionary) -> str:
     """The record as curated YAML, each value with the sentence it came from as a comment."""
     record, notes = build_record(extraction, dictionary)
     lines = [f"# Proposed by `kg extract` from {extraction.file}. Check each value against the quoted",
@@ -131,16 +133,16 @@ def render_yaml(extraction: "Extraction", dictionary: "Dictionary") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _outcome_field(outcome_id: str, dictionary: "Dictionary") -> str:
+def _outcome_field(outcome_id: str, dictionary: Dictionary) -> str:
     return next((f for f, i in dictionary.outcome_ids.items() if i == outcome_id), "improvement_months")
 
 
-def review_rows(extraction: "Extraction") -> list[dict[str, Any]]:
+def review_rows(extraction: Extraction) -> list[dict[str, Any]]:
     return [{"field": p.field, "value": p.value, "id": p.id or "", "offset": p.offset,
              "sentence": _quote(p.sentence, p.at)} for p in extraction.proposals]
 
 
-def render_json(extraction: "Extraction", dictionary: "Dictionary") -> str:
+def render_json(extraction: Extraction, dictionary: Dictionary) -> str:
     record, notes = build_record(extraction, dictionary)
     proposals = [{"field": p.field, "value": p.value, "id": p.id, "sentence": p.sentence, "offset": p.offset,
                   **dict(p.data)} for p in extraction.proposals]
@@ -150,15 +152,16 @@ def render_json(extraction: "Extraction", dictionary: "Dictionary") -> str:
 
 def extract_command(
     file: Annotated[Path, typer.Argument(help="A plain-text (UTF-8) article, press release or abstract.")],
-    store: Annotated[Optional[Path], typer.Option(
+    store: Annotated[Path | None, typer.Option(
         "--store", help="The embedded store whose names are the dictionary "
                         "[default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite].")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Output: table (review), yaml (curated record) "
                                                              "or json.")] = "table",
 ) -> None:
     """Propose curated evidence from an article's text: each value with the sentence it came from."""
-    from kg.errors import UsageError
     from kg.loaders.articles import extract_file
+
+    from kg.errors import UsageError
     from kg.resources import default_store
 
     if fmt not in FORMATS:
@@ -169,7 +172,19 @@ def extract_command(
     elif fmt == "json":
         typer.echo(render_json(extraction, dictionary))
     else:
-        from kg.render import render
+        typer.echo(f"Proposed evidence from {file}: check every row against its sentence.\n"
+                   + review_table(review_rows(extraction)))
 
-        render(review_rows(extraction), ("field", "value", "id", "sentence"), "table",
-               title=f"Proposed evidence from {file} (check every row against its sentence)")
+
+def review_table(rows: list[dict[str, Any]], columns: tuple[str, ...] = ("field", "value", "id", "sentence"),
+                 cap: int = 44) -> str:
+    """Plain fixed-width columns (the last one free): fast for hundreds of rows, and greppable."""
+    cells = [[str(row.get(c, "")) for c in columns] for row in rows]
+    widths = [min(cap, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns[:-1])]
+
+    def line(values: list[str]) -> str:
+        fixed = [(v if len(v) <= w else v[:w - 1] + "\u2026").ljust(w) for v, w in zip(values, widths)]
+        return "  ".join([*fixed, values[-1]]).rstrip()
+
+    rule = ["-" * w for w in widths] + ["-" * len(columns[-1])]
+    return "\n".join([line(list(columns)), line(rule), *(line(r) for r in cells)])

@@ -38,6 +38,7 @@ quoted at dev.to/odeeb "ClinicalTrials.gov API: Look Up a Study by NCT Number").
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 import unicodedata
@@ -69,6 +70,7 @@ PHASES: dict[frozenset[str], str] = {
     frozenset({"NA"}): "not-applicable",
 }
 KNOWN_PHASES = frozenset().union(*PHASES)
+MAX_MENTIONS = 20  # registry records named in one candidate's review note
 
 # Text that marks an intervention as a cell therapy (name, other names or description).
 CELL_THERAPY = re.compile(
@@ -76,25 +78,41 @@ CELL_THERAPY = re.compile(
     r"leucel\b|\w-cel\b|\b(?:T|NK|Treg)[\s-]cells?\b|\bcell therap|\bcells? (?:injection|infusion)",
     re.IGNORECASE)
 
-F_ID = "protocolSection.identificationModule.nctId"
-F_TITLE = "protocolSection.identificationModule.briefTitle"
-F_OFFICIAL = "protocolSection.identificationModule.officialTitle"
-F_STATUS = "protocolSection.statusModule.overallStatus"
-F_START = "protocolSection.statusModule.startDateStruct.date"
-F_PHASES = "protocolSection.designModule.phases"
-F_ENROLLMENT = "protocolSection.designModule.enrollmentInfo.count"
-F_CONDITIONS = "protocolSection.conditionsModule.conditions"
-F_INTERVENTIONS = "protocolSection.armsInterventionsModule.interventions"
-F_LEAD = "protocolSection.sponsorCollaboratorsModule.leadSponsor"
-F_COLLABORATORS = "protocolSection.sponsorCollaboratorsModule.collaborators"
+M_ID = "protocolSection.identificationModule"
+M_STATUS = "protocolSection.statusModule"
+M_DESIGN = "protocolSection.designModule"
+M_CONDITIONS = "protocolSection.conditionsModule"
+M_ARMS = "protocolSection.armsInterventionsModule"
+M_SPONSORS = "protocolSection.sponsorCollaboratorsModule"
+F_ID = f"{M_ID}.nctId"
+F_TITLE = f"{M_ID}.briefTitle"
+F_START = f"{M_STATUS}.startDateStruct.date"
+F_PHASES = f"{M_DESIGN}.phases"
+F_ENROLLMENT = f"{M_DESIGN}.enrollmentInfo.count"
+F_CONDITIONS = f"{M_CONDITIONS}.conditions"
+F_INTERVENTIONS = f"{M_ARMS}.interventions"
+F_LEAD = f"{M_SPONSORS}.leadSponsor"
+F_COLLABORATORS = f"{M_SPONSORS}.collaborators"
 
 
+# whitespace, underscore, and the dashes (Unicode category Pd, plus the minus sign)
+_IGNORED = re.compile("[" + re.escape("_-\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+                                        "\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31"
+                                        "\ufe32\ufe58\ufe63\uff0d\U00010ead") + r"\s]+")
+
+
+@functools.lru_cache(maxsize=8192)
 def normalise(term: str) -> str:
     """Light normalisation for matching: case, spaces, hyphens and underscores are ignored."""
-    return "".join(ch for ch in term.casefold()
-                   if not (ch.isspace() or ch in "-_" or unicodedata.category(ch) == "Pd"))
+    return _IGNORED.sub("", term.casefold())
 
 
+@functools.lru_cache(maxsize=8192)
+def looks_like_cell_therapy(text: str) -> bool:
+    return CELL_THERAPY.search(text) is not None
+
+
+@functools.lru_cache(maxsize=8192)
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
@@ -106,18 +124,23 @@ class Matcher:
     def __init__(self, known: NameIndex) -> None:
         self.known = known
         self._normalised: dict[str, dict[str, set[str]]] = {}
+        self._found: dict[tuple[str, str], frozenset[str]] = {}  # registry terms repeat a lot
 
     def find(self, label: str, term: str) -> set[str]:
-        exact = self.known.find(label, term)
-        if exact:
-            return set(exact)
+        found = self._found.get((label, term))
+        if found is None:
+            found = frozenset(self.known.find(label, term)) or self._find_normalised(label, term)
+            self._found[(label, term)] = found
+        return set(found)
+
+    def _find_normalised(self, label: str, term: str) -> frozenset[str]:
         index = self._normalised.get(label)
         if index is None:
             index = {}
             for name, ids in self.known.terms(label).items():
                 index.setdefault(normalise(name), set()).update(ids)
             self._normalised[label] = index
-        return set(index.get(normalise(term), ()))
+        return frozenset(index.get(normalise(term), ()))
 
 
 @dataclass
@@ -130,18 +153,20 @@ class _Candidate:
     what: str  # "intervention" or "sponsor"
     properties: dict[str, Any]
     synonyms: list[str] = field(default_factory=list)
-    mentions: list[str] = field(default_factory=list)  # "'<verbatim>' (<role>) in NCT…"
+    mentions: dict[str, None] = field(default_factory=dict)  # "'<verbatim>' (<role>) in NCT…", in order
     provenance: Provenance | None = None
 
     def absorb(self, other: _Candidate) -> None:
         for name in (other.name, *other.synonyms):
             if name != self.name and name not in self.synonyms:
                 self.synonyms.append(name)
-        self.mentions.extend(m for m in other.mentions if m not in self.mentions)
+        self.mentions.update(other.mentions)
 
     def node(self) -> Node:
         curated = "product" if self.label == "Product" else "organization"
-        note = (f"Unmatched ClinicalTrials.gov {self.what}: {'; '.join(self.mentions)}. "
+        mentions = list(self.mentions)
+        more = f"; and {len(mentions) - MAX_MENTIONS} more records" if len(mentions) > MAX_MENTIONS else ""
+        note = (f"Unmatched ClinicalTrials.gov {self.what}: {'; '.join(mentions[:MAX_MENTIONS])}{more}. "
                 f"Map it to a curated {curated} or confirm it.")
         properties = {**self.properties, "name": self.name, "needs_review": True, "review_note": note,
                       "synonyms": self.synonyms or None}
@@ -164,23 +189,30 @@ def _get(raw: dict[str, Any], path: str, nct: str | None, file: str, kind: type,
 
     ``within`` is the path of ``raw`` itself, for messages about items of a list.
     """
-    where = f"{within}.{path}" if within else path
     value: Any = raw
-    for part in path.split("."):
+    for part in _PARTS.get(path) or _PARTS.setdefault(path, tuple(path.split("."))):
         if not isinstance(value, dict):
-            raise DataError(f"'{part}' must sit in an object", file=file, record=nct, field=where)
+            raise DataError(f"'{part}' must sit in an object", file=file, record=nct, field=_at(within, path))
         value = value.get(part)
         if value is None:
             if required:
-                raise DataError("missing required field", file=file, record=nct, field=where)
+                raise DataError("missing required field", file=file, record=nct, field=_at(within, path))
             return None
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise DataError(f"must be {_JSON_KINDS[kind]}, got {value!r}", file=file, record=nct, field=where)
+        raise DataError(f"must be {_JSON_KINDS[kind]}, got {value!r}", file=file, record=nct,
+                        field=_at(within, path))
     if isinstance(value, str) and not value.strip():
         if required:
-            raise DataError("empty required field", file=file, record=nct, field=where)
+            raise DataError("empty required field", file=file, record=nct, field=_at(within, path))
         return None
     return value
+
+
+_PARTS: dict[str, tuple[str, ...]] = {}
+
+
+def _at(within: str, path: str) -> str:
+    return f"{within}.{path}" if within else path
 
 
 _JSON_KINDS = {str: "text", int: "a whole number", list: "a list", dict: "an object"}
@@ -195,8 +227,8 @@ def _strings(raw: dict[str, Any], path: str, nct: str, file: str, within: str = 
     return [item.strip() for item in items]
 
 
-def _phase(raw: dict[str, Any], nct: str, file: str) -> str | None:
-    phases = _strings(raw, F_PHASES, nct, file)
+def _phase(design: dict[str, Any], nct: str, file: str) -> str | None:
+    phases = _strings(design, "phases", nct, file, M_DESIGN)
     if not phases:
         return None  # observational studies have no phase
     unknown = [p for p in phases if p not in KNOWN_PHASES]
@@ -209,11 +241,12 @@ def _phase(raw: dict[str, Any], nct: str, file: str) -> str | None:
     return phase
 
 
-def _date(raw: dict[str, Any], path: str, nct: str, file: str) -> str | None:
-    value = _get(raw, path, nct, file, str)
+def _date(status: dict[str, Any], nct: str, file: str) -> str | None:
+    value = _get(status, "startDateStruct.date", nct, file, str, within=M_STATUS)
     if value is None:
         return None
-    match = DATE.match(value.strip())
+    value = str(value).strip()
+    match = DATE.match(value)
     try:
         if match is None:
             raise ValueError
@@ -221,20 +254,21 @@ def _date(raw: dict[str, Any], path: str, nct: str, file: str) -> str | None:
         datetime.date(year, month, day)
     except ValueError:
         raise DataError(f"odd date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
-                        file=file, record=nct, field=path) from None
-    return value.strip()
+                        file=file, record=nct, field=F_START) from None
+    return value
 
 
-def _status(raw: dict[str, Any], nct: str, file: str) -> str | None:
-    value = _get(raw, F_STATUS, nct, file, str)
-    return value.strip().lower().replace("_", "-") if value else None  # RECRUITING -> recruiting
+def _status(status: dict[str, Any], nct: str, file: str) -> str | None:
+    value = _get(status, "overallStatus", nct, file, str, within=M_STATUS)
+    return str(value).strip().lower().replace("_", "-") if value else None  # RECRUITING -> recruiting
 
 
 def study_id(raw: Any, file: str) -> str:
     """The checked NCT id of one study record."""
     if not isinstance(raw, dict):
         raise DataError(f"a study must be a JSON object, got {type(raw).__name__}", file=file)
-    nct = _get(raw, F_ID, None, file, str, required=True).strip()
+    _get(raw, "protocolSection", None, file, dict, required=True)
+    nct = str(_get(raw, F_ID, None, file, str, required=True)).strip()
     if not NCT_ID.match(nct):
         raise DataError(f"'{nct}' is not an NCT id (NCT followed by 8 digits)", file=file, record=nct, field=F_ID)
     return nct
@@ -243,105 +277,136 @@ def study_id(raw: Any, file: str) -> str:
 # ---------------------------------------------------------------- parsing
 
 
-def _parse(raw: Any, matcher: Matcher, file: str) -> _Parsed:
-    nct = study_id(raw, file)
-    sid = f"clinicaltrials:{nct}"
+@dataclass
+class _Links:
+    """What one study links to, collected while its modules are read."""
 
-    def prov(path: str) -> Provenance:
-        return Provenance(sid, SOURCE, file, None, sid, path)
+    matcher: Matcher
+    file: str
+    nct: str
+    edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)  # one each, first kept
+    candidates: list[_Candidate] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+    _provenance: dict[str, Provenance] = field(default_factory=dict)
 
-    title = _get(raw, F_TITLE, nct, file, str, required=True).strip()
-    official = _get(raw, F_OFFICIAL, nct, file, str)
-    enrollment = _get(raw, F_ENROLLMENT, nct, file, int)
+    @property
+    def sid(self) -> str:
+        return f"clinicaltrials:{self.nct}"
+
+    def prov(self, path: str) -> Provenance:
+        found = self._provenance.get(path)
+        if found is None:
+            found = self._provenance[path] = Provenance(self.sid, SOURCE, self.file, None, self.sid, path)
+        return found
+
+    def link(self, predicate: str, target: str, path: str) -> None:
+        self.edges.setdefault((self.sid, predicate, target), Edge(self.sid, predicate, target, {}, self.prov(path)))
+
+    def conditions(self, conditions: list[str]) -> None:
+        for condition in conditions:
+            found = self.matcher.find("Disease", condition)
+            if len(found) == 1:  # a condition and its abbreviation name one disease: one edge
+                self.link("STUDIES_CONDITION", found.pop(), F_CONDITIONS)
+            elif found:
+                self.review.append(f"condition '{condition}' matches several diseases ({', '.join(sorted(found))})")
+            else:
+                self.review.append(f"condition '{condition}' matches no curated disease")
+
+    def interventions(self, interventions: list[Any]) -> list[str]:
+        """Link products; return every intervention verbatim as "Type: Name"."""
+        nct, file = self.nct, self.file
+        verbatim: list[str] = []
+        for i, item in enumerate(interventions):
+            path = f"{F_INTERVENTIONS}[{i}]"
+            if not isinstance(item, dict):
+                raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
+            name = _get(item, "name", nct, file, str, required=True, within=path).strip()
+            kind = _get(item, "type", nct, file, str, within=path) or "OTHER"
+            others = _strings(item, "otherNames", nct, file, within=path)
+            description = _get(item, "description", nct, file, str, within=path) or ""
+            verbatim.append(f"{kind.replace('_', ' ').title()}: {name}")
+            found = set().union(*(self.matcher.find("Product", term) for term in (name, *others)))
+            if len(found) == 1:
+                self.link("STUDIES_PRODUCT", found.pop(), path)
+            elif found:
+                self.review.append(f"intervention '{name}' matches several products ({', '.join(sorted(found))})")
+            elif any(looks_like_cell_therapy(text) for text in (name, *others, description)):
+                cid = f"cellkg:candidate-{slug(name)}"
+                if not self.matcher.known.find("Product", cid):  # not yet promoted by a curator
+                    self.candidates.append(_Candidate(cid, "Product", name, "intervention", {}, list(others),
+                                                      {f"'{name}' ({kind.lower()}) in {nct}": None},
+                                                      self.prov(path)))
+                self.link("STUDIES_PRODUCT", cid, path)
+        return verbatim
+
+    def sponsors(self, module: dict[str, Any]) -> None:
+        nct, file = self.nct, self.file
+        sponsors: list[tuple[Any, str, str]] = []
+        lead = _get(module, "leadSponsor", nct, file, dict, within=M_SPONSORS)
+        if lead is not None:
+            sponsors.append((lead, F_LEAD, "lead sponsor"))
+        for i, item in enumerate(_get(module, "collaborators", nct, file, list, within=M_SPONSORS) or []):
+            sponsors.append((item, f"{F_COLLABORATORS}[{i}]", "collaborator"))
+        for item, path, role in sponsors:
+            if not isinstance(item, dict):
+                raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
+            name = _get(item, "name", nct, file, str, required=True, within=path).strip()
+            agency = _get(item, "class", nct, file, str, within=path)
+            found = self.matcher.find("Organization", name)
+            if len(found) > 1:
+                self.review.append(f"{role} '{name}' matches several organizations ({', '.join(sorted(found))})")
+                continue
+            matched = bool(found)
+            target = found.pop() if matched else f"cellkg:org-{slug(name)}"
+            if not matched and not self.matcher.known.find("Organization", target):  # else: known up to punctuation
+                extra = {"kind": "company"} if agency == "INDUSTRY" else {}
+                mention = f"'{name}' ({role}{', class ' + agency if agency else ''}) of {nct}"
+                self.candidates.append(_Candidate(target, "Organization", name, "sponsor", extra, [],
+                                                  {mention: None}, self.prov(path + ".name")))
+            self.link("SPONSORED_BY", target, path)
+
+
+def _parse(raw: dict[str, Any], matcher: Matcher, file: str, nct: str) -> _Parsed:
+    protocol = raw["protocolSection"]  # study_id checked that it is an object
+
+    def module(name: str) -> dict[str, Any]:
+        found: dict[str, Any] = _get(protocol, name, nct, file, dict, within="protocolSection") or {}
+        return found
+
+    ident, status, design = module("identificationModule"), module("statusModule"), module("designModule")
+    title = _get(ident, "briefTitle", nct, file, str, required=True, within=M_ID).strip()
+    official = _get(ident, "officialTitle", nct, file, str, within=M_ID)
+    enrollment = _get(design, "enrollmentInfo.count", nct, file, int, within=M_DESIGN)
     if enrollment is not None and enrollment < 0:
         raise DataError(f"must be a whole number >= 0, got {enrollment}", file=file, record=nct, field=F_ENROLLMENT)
-    conditions = _strings(raw, F_CONDITIONS, nct, file)
-    review: list[str] = []
-    edges: list[Edge] = []
-    candidates: list[_Candidate] = []
+    phase, state, start = _phase(design, nct, file), _status(status, nct, file), _date(status, nct, file)
+    conditions = _strings(module("conditionsModule"), "conditions", nct, file, M_CONDITIONS)
 
-    for condition in conditions:
-        found = matcher.find("Disease", condition)
-        if len(found) == 1:
-            edges.append(Edge(sid, "STUDIES_CONDITION", found.pop(), {}, prov(F_CONDITIONS)))
-        elif found:
-            review.append(f"condition '{condition}' matches several diseases ({', '.join(sorted(found))})")
-        else:
-            review.append(f"condition '{condition}' matches no curated disease")
+    links = _Links(matcher, file, nct)
+    links.conditions(conditions)
+    verbatim = links.interventions(
+        _get(module("armsInterventionsModule"), "interventions", nct, file, list, within=M_ARMS) or [])
+    links.sponsors(module("sponsorCollaboratorsModule"))
 
-    verbatim: list[str] = []
-    interventions = _get(raw, F_INTERVENTIONS, nct, file, list) or []
-    for i, item in enumerate(interventions):
-        path = f"{F_INTERVENTIONS}[{i}]"
-        if not isinstance(item, dict):
-            raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
-        name = _get(item, "name", nct, file, str, required=True, within=path).strip()
-        kind = _get(item, "type", nct, file, str, within=path) or "OTHER"
-        others = _strings(item, "otherNames", nct, file, within=path)
-        description = _get(item, "description", nct, file, str, within=path) or ""
-        verbatim.append(f"{kind.replace('_', ' ').title()}: {name}")
-        found = set().union(*(matcher.find("Product", term) for term in (name, *others)))
-        if len(found) == 1:
-            edges.append(Edge(sid, "STUDIES_PRODUCT", found.pop(), {}, prov(path)))
-        elif found:
-            review.append(f"intervention '{name}' matches several products ({', '.join(sorted(found))})")
-        elif any(CELL_THERAPY.search(text) for text in (name, *others, description)):
-            cid = f"cellkg:candidate-{slug(name)}"
-            if not matcher.known.find("Product", cid):  # not yet promoted by a curator
-                candidates.append(_Candidate(cid, "Product", name, "intervention", {}, list(others),
-                                             [f"'{name}' ({kind.lower()}) in {nct}"], prov(path)))
-            edges.append(Edge(sid, "STUDIES_PRODUCT", cid, {}, prov(path)))
-
-    sponsors: list[tuple[Any, str, str]] = []
-    lead = _get(raw, F_LEAD, nct, file, dict)
-    if lead is not None:
-        sponsors.append((lead, F_LEAD, "lead sponsor"))
-    for i, item in enumerate(_get(raw, F_COLLABORATORS, nct, file, list) or []):
-        sponsors.append((item, f"{F_COLLABORATORS}[{i}]", "collaborator"))
-    for item, path, role in sponsors:
-        if not isinstance(item, dict):
-            raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
-        name = _get(item, "name", nct, file, str, required=True, within=path).strip()
-        agency = _get(item, "class", nct, file, str, within=path)
-        found = matcher.find("Organization", name)
-        if len(found) > 1:
-            review.append(f"{role} '{name}' matches several organizations ({', '.join(sorted(found))})")
-            continue
-        if found:
-            target = found.pop()
-        elif matcher.known.find("Organization", f"cellkg:org-{slug(name)}"):
-            target = f"cellkg:org-{slug(name)}"  # same name up to punctuation: the known node
-        else:
-            target = f"cellkg:org-{slug(name)}"
-            extra = {"kind": "company"} if agency == "INDUSTRY" else {}
-            mention = f"'{name}' ({role}{', class ' + agency if agency else ''}) of {nct}"
-            candidates.append(_Candidate(target, "Organization", name, "sponsor", extra, [], [mention],
-                                         prov(path + ".name")))
-        edges.append(Edge(sid, "SPONSORED_BY", target, {}, prov(path)))
-
-    phase, status, start = _phase(raw, nct, file), _status(raw, nct, file), _date(raw, F_START, nct, file)
     records: list[Record] = []
-    if not matcher.known.find("Study", sid):  # a curated study keeps its hand-checked node
+    if not matcher.known.find("Study", links.sid):  # a curated study keeps its hand-checked node
         properties: dict[str, Any] = {
             "name": title,
             "title": official.strip() if official else None,
             "phase": phase,
-            "status": status,
+            "status": state,
             "url": STUDY_URL + nct,
             "conditions": conditions or None,
             "start_date": start,
             "enrollment": enrollment,
-            "description": "Registry interventions (verbatim): " + "; ".join(verbatim) if verbatim else None,
+            "interventions": verbatim or None,
         }
-        if review:
+        if links.review:
             properties["needs_review"] = True
-            properties["review_note"] = f"ClinicalTrials.gov record {nct}: " + "; ".join(review) + "."
-        records.append(Node(sid, "Study", properties, prov(F_ID)))
-    unique: dict[tuple[str, str, str], Edge] = {}
-    for edge in edges:  # a condition and its abbreviation name one disease: one edge
-        unique.setdefault(edge.key, edge)
-    records.extend(unique.values())
-    return _Parsed(nct, records, candidates)
+            properties["review_note"] = f"ClinicalTrials.gov record {nct}: " + "; ".join(links.review) + "."
+        records.append(Node(links.sid, "Study", properties, links.prov(F_ID)))
+    records.extend(links.edges.values())
+    return _Parsed(nct, records, links.candidates)
 
 
 def _with_candidates(parsed: Iterable[_Parsed]) -> list[Record]:
@@ -361,7 +426,7 @@ def _with_candidates(parsed: Iterable[_Parsed]) -> list[Record]:
 
 def parse_study(raw: dict[str, Any], known: NameIndex, file: str) -> list[Record]:
     """One API v2 study object -> its Study node, candidate nodes and edges (pure)."""
-    return _with_candidates([_parse(raw, Matcher(known), file)])
+    return _with_candidates([_parse(raw, Matcher(known), file, study_id(raw, file))])
 
 
 def _studies(doc: Any, file: str) -> list[Any]:
@@ -381,21 +446,31 @@ def parse_document(doc: Any, known: NameIndex, file: str) -> list[Record]:
     return _parse_all([(file, doc)], Matcher(known))
 
 
+def _facts(item: _Parsed) -> tuple[Any, ...]:
+    """What a parsed study contributes to the graph (records compare without their provenance)."""
+    return (item.records, [(c.id, c.label, c.name, c.synonyms, c.properties, list(c.mentions))
+                           for c in item.candidates])
+
+
 def _parse_all(documents: Iterable[tuple[str, Any]], matcher: Matcher) -> list[Record]:
-    seen: dict[str, tuple[str, Any]] = {}
-    parsed: list[_Parsed] = []
+    """Parse every study; the same NCT id twice is one study if both give the same facts, else an error.
+
+    Comparing parsed facts rather than raw JSON lets overlapping searches saved on different days
+    (same record, new ``lastUpdatePostDateStruct``) load, and frees each raw document once parsed.
+    """
+    seen: dict[str, tuple[str, _Parsed]] = {}
     for file, doc in documents:
         for raw in _studies(doc, file):
             nct = study_id(raw, file)
+            item = _parse(raw, matcher, file, nct)
             if nct in seen:
-                first_file, first_raw = seen[nct]
-                if first_raw == raw:
-                    continue  # the same record saved twice (overlapping searches): one study
-                raise DataError(f"duplicate NCT id {nct} with different content (also in {first_file})",
-                                file=file, record=nct, field=F_ID)
-            seen[nct] = (file, raw)
-            parsed.append(_parse(raw, matcher, file))
-    return _with_candidates(parsed)
+                first_file, first = seen[nct]
+                if _facts(first) != _facts(item):
+                    raise DataError(f"duplicate NCT id {nct} with different content (also in {first_file})",
+                                    file=file, record=nct, field=F_ID)
+                continue
+            seen[nct] = (file, item)
+    return _with_candidates(item for _, item in seen.values())
 
 
 def read_json(path: Path, name: str) -> Any:
@@ -418,12 +493,13 @@ def load(path: Path, known: NameIndex | None = None) -> Iterator[Record]:
     to the data directory (``clinicaltrials/x.json``), as the curated loader does.
     """
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*.json") if p.is_file())
+        files = sorted(path.rglob("*.json"), key=str)
         base = path.parent
     elif path.is_file():
         files, base = [path], path.parent.parent
     else:
         raise DataError("ClinicalTrials.gov input not found", file=str(path))
-    documents = ((str(p.relative_to(base)), read_json(p, str(p.relative_to(base)))) for p in files)
+    names = [str(p.relative_to(base)) for p in files]
+    documents = ((name, read_json(p, name)) for p, name in zip(files, names))
     records = _parse_all(documents, Matcher(known or NameIndex()))
     yield from records

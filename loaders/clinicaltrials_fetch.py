@@ -27,21 +27,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from kg.errors import KGError, UsageError
-from kg.loaders.clinicaltrials import INPUT, slug
+from kg.errors import FetchError, UsageError
 
 DEFAULT_URL = "https://clinicaltrials.gov/api/v2/studies"
 URL_ENV = "CELLKG_CTGOV_URL"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 60.0
-
-
-class FetchError(KGError):
-    """A live source could not be fetched (after retries), or answered with something unexpected."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +61,8 @@ def user_agent() -> str:
 
 def query_name(condition: str | None, intervention: str | None) -> str:
     """A stable file-name stem for one query: ``cond-myasthenia-gravis_intr-car-t``."""
+    from kg.loaders.clinicaltrials import slug  # the loader compiles its patterns on import
+
     parts = [f"cond-{slug(condition)}" if condition else "", f"intr-{slug(intervention)}" if intervention else ""]
     return "_".join(p for p in parts if p)
 
@@ -86,10 +83,13 @@ def get(url: str, *, retries: int = 5, backoff: float = 2.0, timeout: float = 60
     for attempt in range(retries + 1):
         wait = min(backoff * 2 ** attempt, MAX_WAIT)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return bytes(response.read())
         except urllib.error.HTTPError as exc:
-            body = exc.read()[:300].decode("utf-8", "replace").strip()
+            try:
+                body = exc.read()[:300].decode("utf-8", "replace").strip()  # the API's errors are plain text
+            except OSError:
+                body = ""
             exc.close()
             if exc.code not in RETRY_STATUS:
                 raise FetchError(f"ClinicalTrials.gov answered HTTP {exc.code} for {url}: {body or exc.reason}") from None
@@ -135,6 +135,8 @@ def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, pa
     if max_pages is not None and max_pages < 1:
         raise UsageError(f"--max-pages must be at least 1, got {max_pages}")
     base = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
+    from kg.loaders.clinicaltrials import INPUT
+
     directory = data_dir / INPUT
     directory.mkdir(parents=True, exist_ok=True)
     stem = query_name(condition, intervention)
@@ -180,14 +182,14 @@ def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, pa
 
 
 def fetch_command(
-    condition: Annotated[Optional[str], typer.Option(
+    condition: Annotated[str | None, typer.Option(
         "--condition", help="Condition or disease to search for (query.cond), e.g. 'myasthenia gravis'.")] = None,
-    intervention: Annotated[Optional[str], typer.Option(
+    intervention: Annotated[str | None, typer.Option(
         "--intervention", help="Intervention to search for (query.intr), e.g. 'CAR-T'.")] = None,
-    data: Annotated[Optional[Path], typer.Option(
+    data: Annotated[Path | None, typer.Option(
         "--data", help="Data directory; pages go to its clinicaltrials/ folder "
-                       "[default: $CELLKG_DATA or the packaged data].")] = None,
-    max_pages: Annotated[Optional[int], typer.Option(
+                       "(default: $CELLKG_DATA, else the packaged data, as for kg build).")] = None,
+    max_pages: Annotated[int | None, typer.Option(
         "--max-pages", min=1, help="Stop after this many pages in this run (rerun to continue).")] = None,
     page_size: Annotated[int, typer.Option(
         "--page-size", min=1, max=1000, help="Studies per page (the API allows up to 1000).")] = 100,

@@ -58,16 +58,18 @@ def neo4j_server() -> Iterator[dict[str, str]]:
     if not os.environ.get("NEO4J_URI"):
         if not (shutil.which("java") and shutil.which("mvn")):
             _unavailable("NEO4J_URI is not set and Java/Maven are missing for scripts/neo4j-local")
-        os.environ.setdefault("NEO4J_PASSWORD", secrets.token_urlsafe(18))
+        command = [sys.executable, str(LOCAL_SCRIPT), "start"]
+        if not os.environ.get("NEO4J_PASSWORD"):
+            # A throwaway test server: a fresh database and a random password, in the environment only.
+            os.environ["NEO4J_PASSWORD"] = secrets.token_urlsafe(18)
+            command.append("--fresh")
         os.environ.setdefault("NEO4J_USERNAME", "neo4j")
-        status = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "status"], capture_output=True, text=True)
-        running = status.returncode == 0
-        if not running:
-            proc = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "start", "--fresh"],
-                                  capture_output=True, text=True, timeout=1800)
-            if proc.returncode != 0:
-                _unavailable(f"scripts/neo4j-local start failed:\n{proc.stdout}\n{proc.stderr}")
-            started = True
+        was_running = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "status"],
+                                     capture_output=True, text=True).returncode == 0
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            _unavailable(f"scripts/neo4j-local start failed:\n{proc.stdout}\n{proc.stderr}")
+        started = not was_running or "--fresh" in command
         os.environ["NEO4J_URI"] = "bolt://127.0.0.1:" + os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
     settings = {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD") if k in os.environ}
     try:

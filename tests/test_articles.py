@@ -9,6 +9,7 @@ FLOOR; `python tests/test_articles.py` prints the table.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -17,13 +18,20 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import TEST_DATA, run_kg
-from kg.errors import DataError, KGError
-from kg.loaders.articles import (FIELDS, OUTCOME_FIELDS, Dictionary, parse_text, split_sentences, to_months,
-                                 to_number)
+from kg.loaders.articles import (
+    FIELDS,
+    OUTCOME_FIELDS,
+    Dictionary,
+    parse_text,
+    split_sentences,
+    to_months,
+    to_number,
+)
 from kg.loaders.articles_cli import TODO, build_record, render_yaml
 from kg.loaders.curated import load as load_curated
+
+from kg.errors import DataError, KGError
 from kg.model import Edge, Node
 
 ARTICLES = TEST_DATA / "articles"
@@ -173,7 +181,7 @@ def status(value: dict[str, Any] | None) -> str | None:
     ("Patients who did not respond to test steroid developed grade 1 CRS.", "present grade 1", None),
     ("No adverse events other than grade 1 CRS occurred.", "present grade 1", None),
     ("No ICANS was observed, and CRS was grade 2.", "present grade 2", "absent"),
-    ("CRS occurred in four patients (grade 1 in three, grade 2 in one); ICANS in none.", "present grade 1-2", None),
+    ("CRS occurred in four patients (grade 1 in three, grade 2 in one); ICANS in none.", "present grade 1-2", "absent"),
 ])
 def test_negation_is_scoped_to_its_clause(text: str, crs: str | None, icans: str | None, small: Dictionary) -> None:
     found = values(text, small)
@@ -252,12 +260,13 @@ def test_sentences_survive_abbreviations_and_decimals() -> None:
 
 
 def test_synonyms_case_and_word_boundaries(small: Dictionary) -> None:
-    found = parse_text("Testafix (TA-101) and TA\u2011101 in test necrotising myopathy; tnm is a staging "
-                       "system, TNMx is not a disease, and neither is TA-1010.", small, "t.txt")
+    text = ("Testafix works. TA-101 works. TA\u2011101 works. TA 101 works. Test Necrotising Myopathy. "
+            "The tnm staging system, TNMx and TA-1010 are no entities.")
+    found = parse_text(text, small, "t.txt")
     assert [(p.field, p.id, p.offset) for p in found.proposals if p.field in ("product", "disease")] == [
-        ("product", "cellkg:t-prod-a", 0), ("product", "cellkg:t-prod-a", 10), ("product", "cellkg:t-prod-a", 22),
-        ("disease", "MONDO:9000002", 33)]
-    assert all(found.proposals[0].sentence.startswith("Testafix") for _ in found.proposals)
+        ("product", "cellkg:t-prod-a", 0), ("product", "cellkg:t-prod-a", text.index("TA-101")),
+        ("product", "cellkg:t-prod-a", text.index("TA\u2011101")), ("product", "cellkg:t-prod-a", text.index("TA 101")),
+        ("disease", "MONDO:9000002", text.index("Test Necrotising"))]
 
 
 def test_every_proposal_points_at_its_words(small: Dictionary) -> None:
@@ -331,7 +340,7 @@ def run_extract(*args: str) -> subprocess.CompletedProcess[str]:
               "    app.command('extract')(extract_command)\n"
               "main()\n")
     return subprocess.run([sys.executable, "-c", script, "extract", *args], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, check=False)
 
 
 def test_table_yaml_and_json_outputs(test_store: Path) -> None:
@@ -348,38 +357,49 @@ def test_table_yaml_and_json_outputs(test_store: Path) -> None:
     assert all(p["sentence"] and isinstance(p["offset"], int) for p in as_json["proposals"])
 
 
-FILL = {"id": None, "source": "pubmed:100001", "level": "case-report", "product": "cellkg:t-prod-a",
-        "disease": "MONDO:9000001"}
+FILL = {"test": {"source": "pubmed:100001", "level": "case-report", "product": "cellkg:t-prod-a",
+                 "disease": "MONDO:9000001"},
+        "curated": {"level": "case-report", "product": "cellkg:equecabtagene-autoleucel",
+                    "disease": "MONDO:0009688"}}
 
 
-@pytest.mark.parametrize("article", [p.name for p in articles("test")])
-def test_yaml_record_builds_once_todos_are_filled(article: str, test_dictionary: Dictionary,
+@pytest.mark.parametrize("store, article", [(s, p.name) for s in ("test", "curated") for p in articles(s)])
+def test_yaml_record_builds_once_todos_are_filled(store: str, article: str, request: pytest.FixtureRequest,
                                                   tmp_path: Path) -> None:
     from kg.build import build
+    from kg.resources import curated_dir
     from kg.store import Store
 
-    extraction = parse_text((ARTICLES / article).read_text(encoding="utf-8"), test_dictionary, article)
-    text = render_yaml(extraction, test_dictionary)
-    assert yaml.safe_load(text)["evidence"][0] == build_record(extraction, test_dictionary)[0]
+    dictionary = request.getfixturevalue(f"{store}_dictionary")
+    extraction = parse_text((ARTICLES / article).read_text(encoding="utf-8"), dictionary, article)
+    text = render_yaml(extraction, dictionary)
+    assert yaml.safe_load(text)["evidence"][0] == build_record(extraction, dictionary)[0]
+
+    source_dir = TEST_DATA / "curated" if store == "test" else curated_dir()
+    sources = sorted(r.id for r in load_curated(source_dir) if isinstance(r, Node) and r.label == "Source")
     evidence_id = f"cellkg:ev-extracted-{Path(article).stem.replace('_', '-')}"
-    filled = "\n".join(line.replace(f"{key}: {TODO}", f"{key}: {value or evidence_id}")
-                       for line in text.splitlines() for key, value in [_todo_key(line)]) + "\n"
-    assert TODO not in "\n".join(line.split("#")[0] for line in filled.splitlines())
+    fill = {"id": evidence_id, "source": sources[0], **FILL[store]}
+    filled = []
+    for line in text.splitlines():
+        key = line.strip().removeprefix("- ").split(":")[0]
+        filled.append(line.replace(f"{key}: {TODO}", f"{key}: {fill[key]}") if f"{key}: {TODO}" in line else line)
+    assert not any(TODO in line.split("#")[0] for line in filled)
     data = tmp_path / "data"
-    (data / "curated").mkdir(parents=True)
-    (data / "curated" / "graph.yaml").write_text((TEST_DATA / "curated" / "graph.yaml").read_text(encoding="utf-8"))
-    (data / "curated" / "zz_extracted.yaml").write_text(filled, encoding="utf-8")
+    data.mkdir()
+    shutil.copytree(source_dir, data / "curated")
+    (data / "curated" / "zz_extracted.yaml").write_text("\n".join(filled) + "\n", encoding="utf-8")
     build(tmp_path / "store.sqlite", data)
-    with Store(tmp_path / "store.sqlite") as store:
-        node = store.node(evidence_id)
+    with Store(tmp_path / "store.sqlite") as built:
+        node = built.node(evidence_id)
         assert node.properties.get("patients") == extraction.values.get("patients")
-        reported = {e.target for d, e, _ in store.neighbours(evidence_id) if e.predicate == "REPORTED_OUTCOME"}
-        assert reported == {v["id"] for f, v in extraction.values.items() if f in OUTCOME_FIELDS and v["id"]}
-
-
-def _todo_key(line: str) -> tuple[str, str | None]:
-    key = line.strip().lstrip("- ").split(":")[0]
-    return (key, FILL.get(key)) if f"{key}: {TODO}" in line else ("", "")
+        assert node.properties.get("follow_up_months") == extraction.values.get("follow_up_months")
+        links = {(e.predicate, e.target) for d, e, _ in built.neighbours(evidence_id) if d == "out"}
+    expected = {("REPORTED_OUTCOME", v["id"]) for f, v in extraction.values.items() if f in OUTCOME_FIELDS and v["id"]}
+    expected |= {("HAS_PRIOR_THERAPY", t) for t in extraction.values.get("prior_therapy", [])}
+    expected |= {("HAS_AUTOANTIBODY", a) for a in extraction.values.get("autoantibody", [])}
+    if extraction.values.get("improvement_id"):
+        expected.add(("REPORTED_OUTCOME", extraction.values["improvement_id"]))
+    assert expected <= links
 
 
 def _one_line_failure(result: subprocess.CompletedProcess[str], *parts: str) -> None:
@@ -403,7 +423,7 @@ def test_non_utf8_article_names_file_and_byte(test_store: Path, tmp_path: Path) 
     article = tmp_path / "latin1.txt"
     article.write_bytes("Testafix in TNM: caf\xe9.".encode("latin-1"))
     _one_line_failure(run_extract(str(article), "--store", str(test_store)),
-                      "latin1.txt", "not UTF-8", "byte offset 19")
+                      "latin1.txt", "not UTF-8", "byte offset 20")
 
 
 def test_huge_article_is_refused_before_reading(test_store: Path, tmp_path: Path) -> None:
@@ -411,6 +431,13 @@ def test_huge_article_is_refused_before_reading(test_store: Path, tmp_path: Path
     with article.open("wb") as handle:
         handle.truncate(2_000_001)
     _one_line_failure(run_extract(str(article), "--store", str(test_store)), "huge.txt", "2 MB")
+
+
+def test_missing_file_directory_and_empty_file(test_store: Path, tmp_path: Path) -> None:
+    _one_line_failure(run_extract(str(tmp_path / "nope.txt"), "--store", str(test_store)), "nope.txt", "cannot read")
+    _one_line_failure(run_extract(str(tmp_path), "--store", str(test_store)), "cannot read")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    _one_line_failure(run_extract(str(tmp_path / "empty.txt"), "--store", str(test_store)), "no product")
 
 
 def test_unknown_format_and_missing_store(test_store: Path, tmp_path: Path) -> None:

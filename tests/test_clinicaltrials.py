@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -85,8 +85,8 @@ def test_single_study(known: NameIndex) -> None:
     assert links(records, "STUDIES_CONDITION") == {"MONDO:9000002"}
     assert len([r for r in records if isinstance(r, Edge) and r.predicate == "STUDIES_CONDITION"]) == 1
     # lymphodepletion drugs are kept verbatim on the study, not turned into products
-    assert node.properties["description"] == (
-        "Registry interventions (verbatim): Biological: TA 101; Drug: Fludarabine; Drug: Cyclophosphamide")
+    assert node.properties["interventions"] == (
+        "Biological: TA 101", "Drug: Fludarabine", "Drug: Cyclophosphamide")
     assert not [n for n in nodes(records).values() if n.label == "Product"]
     # the curated sponsor is linked; the unknown collaborator becomes an organisation to review
     assert links(records, "SPONSORED_BY") == {"cellkg:org-t-maker", "cellkg:org-testville-university-hospital"}
@@ -119,7 +119,7 @@ def test_search_page_and_candidate_product(known: NameIndex) -> None:
     assert links(records, "STUDIES_CONDITION", basket.id) == {"MONDO:9000003"}
     assert basket.properties["needs_review"] is True and "'Test Vasculitis'" in str(basket.properties["review_note"])
     assert not [n for n in found.values() if n.label == "Disease"]  # no invented diseases
-    assert "Procedure: Leukapheresis" in str(basket.properties["description"])
+    assert "Procedure: Leukapheresis" in basket.properties["interventions"]
     assert found["cellkg:org-invented-cell-co"].properties["kind"] == "company"  # class INDUSTRY
 
 
@@ -138,7 +138,7 @@ def test_near_miss_is_not_a_match(known: NameIndex) -> None:
     raw = study([{"type": "DRUG", "name": "TA-1011"}, {"type": "BIOLOGICAL", "name": "TA-1011 CAR-T cells"}])
     records = ct.parse_study(raw, known, "x.json")
     assert links(records, "STUDIES_PRODUCT") == {"cellkg:candidate-ta-1011-car-t-cells"}
-    assert "Drug: TA-1011" in str(nodes(records)["clinicaltrials:NCT99000099"].properties["description"])
+    assert "Drug: TA-1011" in nodes(records)["clinicaltrials:NCT99000099"].properties["interventions"]
 
 
 @pytest.mark.parametrize("phases, expected", [
@@ -322,13 +322,13 @@ def test_build_with_registry_data_answers_products_for_target(data_dir: Path, tm
 class Recorded(BaseHTTPRequestHandler):
     """Serves the two recorded pages like /api/v2/studies; ``fail`` makes page 2 answer 503."""
 
-    pages = [p.read_bytes() for p in PAGES]
+    pages: ClassVar[list[bytes]] = [p.read_bytes() for p in PAGES]
     token = json.loads(pages[0])["nextPageToken"]
-    log: list[dict[str, Any]] = []
+    log: ClassVar[list[dict[str, Any]]] = []
     fail_page_2 = 0  # how many times page 2 answers 503 before it works (-1: always)
     throttle_once = False
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         type(self).log.append({"path": url.path, "query": query, "agent": self.headers.get("User-Agent", "")})
@@ -402,7 +402,7 @@ def test_fetch_two_pages_saves_raw_json_that_loads(server: str, tmp_path: Path, 
     assert studies == {"clinicaltrials:NCT99000011", "clinicaltrials:NCT99000012", "clinicaltrials:NCT99000013"}
     assert links(records, "STUDIES_PRODUCT", "clinicaltrials:NCT99000011") == {"cellkg:t-prod-c"}
     observational = nodes(records)["clinicaltrials:NCT99000012"]
-    assert "phase" not in observational.properties and "description" not in observational.properties
+    assert "phase" not in observational.properties and "interventions" not in observational.properties
 
     again = fetch("test lupus", "CAR-T", tmp_path, page_size=2, delay=0, sleep=waits.append)
     assert (again.pages, again.total_pages, again.complete) == (0, 2, True)  # nothing left to do

@@ -13,7 +13,9 @@ is exactly as it was before the load. Loading the same store twice changes nothi
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +31,10 @@ from kg.store import Store
 
 if TYPE_CHECKING:
     from kg.queries.question import Question, Row
+
+# The driver logs connection failures itself; cellkg reports them as one line instead.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").propagate = False
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 BATCH_SIZE = 2000
@@ -56,7 +62,9 @@ def _translated(uri: str, database: str) -> Iterator[None]:
         raise AuthError(f"Neo4j at {uri} refused the credentials (check NEO4J_USERNAME / NEO4J_PASSWORD): "
                         f"{exc.message}") from None
     except neo4j_errors.ServiceUnavailable as exc:
-        raise BackendUnavailable(f"cannot reach Neo4j at {uri}: {exc}") from None
+        reason = re.search(r"reason (.*?)\)?$", str(exc).strip())
+        raise BackendUnavailable(f"cannot reach Neo4j at {uri}"
+                                 f" ({reason.group(1) if reason else str(exc).splitlines()[0]})") from None
     except neo4j_errors.SessionExpired as exc:
         raise BackendUnavailable(f"lost the connection to Neo4j at {uri}: {exc}") from None
     except neo4j_errors.ClientError as exc:
@@ -90,6 +98,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
 class Neo4jBackend(GraphBackend):
     name = "neo4j"
     supports_cypher = True
@@ -97,6 +108,9 @@ class Neo4jBackend(GraphBackend):
     def __init__(self, uri: str | None = None, user: str | None = None, database: str | None = None) -> None:
         config = settings(uri, user, database)
         self.uri, self.database = config["uri"], config["database"]
+        if self.uri.partition("://")[0] not in SCHEMES:
+            raise BackendUnavailable(f"cannot use Neo4j URI '{self.uri}': the scheme must be one of "
+                                     f"{', '.join(SCHEMES)}")
         auth = (config["user"], config["password"]) if config["password"] is not None else None
         with _translated(self.uri, self.database):
             self._driver = neo4j.GraphDatabase.driver(self.uri, auth=auth, connection_timeout=10,
@@ -158,6 +172,14 @@ class Neo4jBackend(GraphBackend):
     def load(self, store_path: Path, batch_size: int = BATCH_SIZE,
              progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:
         """Load a built store in one transaction; returns (nodes, relationships) written."""
+        try:
+            return self._load(store_path, batch_size, progress)
+        except BackendUnavailable:
+            raise BackendUnavailable(f"lost Neo4j at {self.uri} during the load: nothing was committed, so the "
+                                     "database is as it was before; rerun `kg load` when the server is back") from None
+
+    def _load(self, store_path: Path, batch_size: int,
+              progress: Callable[[str, int], None] | None) -> tuple[int, int]:
         with Store(store_path) as store:
             schema, build = store.schema(), store.build_id()
             with _translated(self.uri, self.database):

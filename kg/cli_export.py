@@ -1,0 +1,78 @@
+"""`kg export rdf|kgx` and `kg validate`: the linked-data commands.
+
+Registered by kg/cli.py (``app.add_typer(export_app, name="export")`` and
+``app.command("validate")(validate_command)``). rdflib, pyshacl and the Bioregistry are imported
+inside the commands, never when the CLI starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+export_app = typer.Typer(
+    name="export",
+    help="Export the built graph as RDF (Turtle, N-Triples, JSON-LD) or KGX TSV.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOpt = Annotated[Path | None, typer.Option(
+    "--store", help="The embedded store file [default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite].")]
+BaseOpt = Annotated[str | None, typer.Option(
+    "--base", help="Namespace of cellkg: identifiers [default: $CELLKG_BASE_IRI or https://w3id.org/cellkg/id/].")]
+
+
+def _store_path(store: Path | None) -> Path:
+    from kg.resources import default_store
+
+    return store or default_store()
+
+
+@export_app.command("rdf")
+def rdf_command(
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for standard output.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, ntriples (streamed) or jsonld.")] = "turtle",
+    store: StoreOpt = None,
+    base: BaseOpt = None,
+) -> None:
+    """Export every node and relationship, with provenance, as RDF with stable IRIs."""
+    from kg.rdf import export_rdf
+
+    count = export_rdf(_store_path(store), output, fmt, base)
+    if output != "-":
+        typer.echo(f"wrote {count} triples to {output} ({fmt})", err=True)
+
+
+@export_app.command("kgx")
+def kgx_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory for nodes.tsv and edges.tsv.")],
+    store: StoreOpt = None,
+) -> None:
+    """Export KGX TSV (nodes.tsv, edges.tsv) with Biolink categories and predicates."""
+    from kg.kgx import export_kgx
+
+    nodes, edges = export_kgx(_store_path(store), output)
+    typer.echo(f"wrote {nodes} nodes and {edges} edges to {output}", err=True)
+
+
+def validate_command(
+    store: StoreOpt = None,
+    shapes: Annotated[Path | None, typer.Option(
+        "--shapes", help="SHACL shapes file [default: the packaged ontology/shapes.ttl].")] = None,
+    base: BaseOpt = None,
+) -> None:
+    """Check the exported graph against the SHACL shapes and print each violation."""
+    from kg.errors import ShapesViolation
+    from kg.shacl import validate_store
+
+    try:
+        report = validate_store(_store_path(store), shapes, base)
+    except ShapesViolation as exc:
+        for line in exc.violations:
+            typer.echo(line)
+        raise
+    typer.echo(f"conforms: {report.triples} triples checked against {report.shapes} shapes")

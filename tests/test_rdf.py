@@ -1,0 +1,336 @@
+"""RDF export: stable IRIs, evidence as resources, streaming N-Triples, round trip, clean failures."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import warnings
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from typer.testing import CliRunner
+
+from kg import resources
+from kg.cli_export import export_app
+from kg.errors import ExportError
+from kg.model import Edge, Node, Provenance
+from kg.owl import load_schema
+from kg.rdf import (
+    DEFAULT_BASE,
+    IriMinter,
+    bioregistry_uri_prefix,
+    export_rdf,
+    nt_literal,
+    store_graph,
+    store_ntriples,
+    write_ntriples,
+)
+from kg.store import Store, write_store
+
+VOCAB = "https://w3id.org/cellkg/vocab/"
+FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+
+
+def parse(source: Path, fmt: str) -> Graph:
+    """rdflib's JSON-LD parser builds a ConjunctiveGraph internally and warns about its own
+    deprecation (rdflib 7.x, plugins/parsers/jsonld.py); that one warning, and only there, is ignored."""
+    with warnings.catch_warnings():
+        if fmt == "json-ld":
+            warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        return Graph().parse(source, format=fmt)
+
+
+@pytest.fixture(scope="module")
+def schema(test_store: Path) -> Any:
+    with Store(test_store) as store:
+        return store.schema()
+
+
+def _store_with(tmp_path: Path, test_store: Path, extra: list[Node | Edge]) -> Path:
+    with Store(test_store) as store:
+        schema, nodes, edges = store.schema(), list(store.nodes()), list(store.edges())
+    nodes += [r for r in extra if isinstance(r, Node)]
+    edges += [r for r in extra if isinstance(r, Edge)]
+    path = tmp_path / "variant.sqlite"
+    write_store(path, schema, nodes, edges)
+    return path
+
+
+# ---------------------------------------------------------------- IRIs
+
+
+def test_external_identifiers_get_canonical_iris(schema: Any) -> None:
+    minter = IriMinter(schema)
+    assert minter.iri("MONDO:0005179") == "http://purl.obolibrary.org/obo/MONDO_0005179"
+    assert minter.iri("CHEBI:15367") == "http://purl.obolibrary.org/obo/CHEBI_15367"
+    assert minter.iri("pubmed:36528024") == "https://identifiers.org/pubmed:36528024"
+    assert minter.iri("clinicaltrials:NCT05085431") == "https://identifiers.org/clinicaltrials:NCT05085431"
+    assert minter.iri("HGNC:11913") == "https://identifiers.org/hgnc:11913"
+    assert minter.iri("doi:10.1038/s41587-022-01637-z") == "https://identifiers.org/doi:10.1038/s41587-022-01637-z"
+    assert minter.iri("cellkg:ev-t-1") == DEFAULT_BASE + "ev-t-1"
+    assert minter.curie("http://purl.obolibrary.org/obo/MONDO_0005179") == "MONDO:0005179"
+
+
+def test_declared_namespaces_agree_with_the_bioregistry() -> None:
+    """sh:declare lists the allowed prefixes; their namespaces must be what the export mints."""
+    declared = load_schema(resources.ontology_file()).prefixes
+    for prefix, namespace in declared.items():
+        if prefix == "cellkg":
+            assert namespace == DEFAULT_BASE
+        else:
+            assert bioregistry_uri_prefix(prefix)[0] == namespace, prefix
+
+
+def test_local_base_is_configurable(schema: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CELLKG_BASE_IRI", "https://example.org/kg/")
+    assert IriMinter(schema).iri("cellkg:ev-t-1") == "https://example.org/kg/ev-t-1"
+    monkeypatch.setenv("CELLKG_BASE_IRI", "not an iri")
+    with pytest.raises(ExportError, match="CELLKG_BASE_IRI"):
+        IriMinter(schema)
+
+
+def test_same_store_exports_the_same_bytes(test_store: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.nt", tmp_path / "b.nt"
+    export_rdf(test_store, a, "ntriples")
+    export_rdf(test_store, b, "ntriples")
+    assert a.read_bytes() == b.read_bytes()
+    assert "<https://w3id.org/cellkg/id/statement/" in a.read_text()
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("foo:123", "unknown prefix 'foo'"),
+    ("MONDO:12", "does not match the MONDO identifier pattern"),
+    ("cellkg:has space", "cannot appear in an IRI"),
+    ("cellkg:a<b>", "cannot appear in an IRI"),
+])
+def test_identifier_that_cannot_become_an_iri_names_the_node(
+        bad: str, message: str, test_store: Path, tmp_path: Path) -> None:
+    path = _store_with(tmp_path, test_store, [Node(bad, "Therapy", {"name": "broken"}, Provenance(None, "curated"))])
+    out = tmp_path / "out.nt"
+    with pytest.raises(ExportError, match=message) as info:
+        export_rdf(path, out, "ntriples")
+    assert f"node {bad}" in str(info.value)
+    assert not out.exists()
+    assert list(tmp_path.glob(".out.nt.*")) == []
+
+
+def test_bad_source_reference_names_the_record(test_store: Path, tmp_path: Path) -> None:
+    node = Node("cellkg:therapy-x", "Therapy", {"name": "x"}, Provenance("nowhere:1", "curated"))
+    path = _store_with(tmp_path, test_store, [node])
+    with pytest.raises(ExportError, match="node cellkg:therapy-x: unknown prefix 'nowhere'"):
+        export_rdf(path, tmp_path / "x.ttl", "turtle")
+
+
+# ---------------------------------------------------------------- failures leave nothing behind
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_unwritable_path_fails_cleanly(fmt: str, test_store: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x")
+    for target in (tmp_path / "missing" / "out", a_file / "out", tmp_path):
+        with pytest.raises(ExportError, match=f"cannot write {target}"):
+            export_rdf(test_store, target, fmt)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.txt"]
+
+
+def test_failure_midway_keeps_the_old_file(test_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "graph.nt"
+    out.write_text("old\n")
+    edge = Edge("cellkg:t-prod-a", "TARGETS", "cellkg:target-t-cd19", {"bogus": 1}, Provenance(None, "curated"))
+    path = _store_with(tmp_path, test_store, [edge])
+    with pytest.raises(ExportError, match="property 'bogus'"):
+        export_rdf(path, out, "ntriples")
+    assert out.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".graph")] == []
+
+
+def test_unknown_format_is_an_error(test_store: Path, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="unknown RDF format 'rdfxml'"):
+        export_rdf(test_store, tmp_path / "x", "rdfxml")
+
+
+# ---------------------------------------------------------------- content
+
+
+def test_export_has_the_ontology_header(test_store: Path) -> None:
+    with Store(test_store) as store:
+        graph, schema = store_graph(store), store.schema()
+    onto = URIRef(schema.ontology_iri)
+    assert (onto, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) in graph
+    assert graph.value(onto, URIRef("http://www.w3.org/2002/07/owl#versionIRI")) == URIRef(schema.version_iri)
+    dataset = URIRef(DEFAULT_BASE + "dataset")
+    assert graph.value(dataset, URIRef("http://www.w3.org/2002/07/owl#imports")) == URIRef(schema.version_iri)
+
+
+def test_evidence_survives_as_resources(test_store: Path) -> None:
+    with Store(test_store) as store:
+        graph = store_graph(store)
+    rows = list(graph.query("""
+        PREFIX cellkg: <https://w3id.org/cellkg/vocab/>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?product ?disease ?level ?patients ?source ?cited WHERE {
+            ?ev a cellkg:Evidence ; cellkg:aboutProduct ?p ; cellkg:inDisease ?d ; cellkg:level ?level ;
+                cellkg:patients ?patients ; cellkg:reportedIn ?source ; dcterms:source ?cited .
+            ?p cellkg:name ?product . ?d cellkg:name ?disease .
+            FILTER (?ev = <https://w3id.org/cellkg/id/ev-t-1>)
+        }"""))
+    assert [(str(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4]), str(r[5])) for r in rows] == [  # type: ignore[index]
+        ("testacabtagene autoleucel", "test necrotising myopathy", "case-report", 1,
+         "https://identifiers.org/pubmed:100001", "https://identifiers.org/pubmed:100001")]
+    priors = {str(o) for o in graph.objects(URIRef(DEFAULT_BASE + "ev-t-1"), URIRef(VOCAB + "hasPriorTherapy"))}
+    assert priors == {DEFAULT_BASE + "therapy-t-rtx", DEFAULT_BASE + "therapy-t-steroid"}
+    outcomes = {(str(r[0]), r[1].toPython(), r[2].toPython() if r[2] is not None else None)  # type: ignore[index]
+                for r in graph.query("""
+        PREFIX cellkg: <https://w3id.org/cellkg/vocab/>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?o ?present ?grade WHERE {
+            ?st rdf:subject <https://w3id.org/cellkg/id/ev-t-1> ; rdf:predicate cellkg:reportedOutcome ;
+                rdf:object ?o ; cellkg:present ?present . OPTIONAL { ?st cellkg:grade ?grade }
+        }""")}
+    assert outcomes == {(DEFAULT_BASE + "outcome-t-crs", True, 1), (DEFAULT_BASE + "outcome-t-icans", False, None),
+                        (DEFAULT_BASE + "outcome-t-remission", True, None)}
+
+
+def test_derived_shortcut_points_at_its_evidence(test_store: Path) -> None:
+    with Store(test_store) as store:
+        graph = store_graph(store)
+    derived_from = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    statements = [st for st in graph.subjects(RDF.predicate, URIRef(VOCAB + "hasEvidenceIn"))
+                  if graph.value(st, RDF.subject) == URIRef(DEFAULT_BASE + "t-prod-a")]
+    assert len(statements) == 1
+    assert set(graph.objects(statements[0], derived_from)) == {URIRef(DEFAULT_BASE + "ev-t-1")}
+    assert graph.value(statements[0], URIRef(VOCAB + "loader")) == Literal("derived")
+
+
+# ---------------------------------------------------------------- round trip
+
+
+def _python(literal: Any) -> Any:
+    value = literal.toPython()
+    return value if isinstance(value, (bool, int, Decimal)) else str(value)
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(sorted(_normal(v) for v in value))
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _read_back(graph: Graph, schema: Any, minter: IriMinter) -> tuple[dict[str, Any], dict[Any, Any]]:
+    """Nodes and relationships with properties and provenance, rebuilt from RDF alone."""
+    classes = {URIRef(c.iri): c.name for c in schema.classes.values()}
+    rels = {URIRef(r.iri): r.type for r in schema.relationships.values()}
+    props = {URIRef(p.iri): p for p in schema.properties}
+    prov = {URIRef("http://purl.org/dc/terms/source"): "source", URIRef(VOCAB + "loader"): "loader",
+            URIRef(VOCAB + "location"): "location"}
+
+    def describe(subject: Any) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for p, o in graph.predicate_objects(subject):
+            if p in props:
+                value = _python(o)
+                if props[p].is_list:
+                    found[props[p].key] = tuple(sorted((*found.get(props[p].key, ()), value)))
+                else:
+                    assert props[p].key not in found, (subject, p)
+                    found[props[p].key] = value
+            elif p in prov:
+                found["@" + prov[p]] = minter.curie(str(o)) if isinstance(o, URIRef) else str(o)
+        return found
+
+    nodes = {minter.curie(str(s)): (classes[o], describe(s))
+             for s, o in graph.subject_objects(RDF.type) if o in classes}
+    edges: dict[Any, Any] = {(minter.curie(str(s)), rels[p], minter.curie(str(o))): None
+                             for s, p, o in graph if p in rels}
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        key = (minter.curie(str(graph.value(st, RDF.subject))), rels[graph.value(st, RDF.predicate)],  # type: ignore[index]
+               minter.curie(str(graph.value(st, RDF.object))))
+        assert key in edges, key
+        edges[key] = describe(st)
+    return nodes, edges
+
+
+def _expected(store: Store) -> tuple[dict[str, Any], dict[Any, Any]]:
+    def provenance(p: Provenance | None) -> dict[str, Any]:
+        if p is None:
+            return {}
+        return {k: v for k, v in (("@source", p.source), ("@loader", p.loader), ("@location", p.location)) if v}
+
+    nodes = {n.id: (n.label, {**{k: _normal(v) for k, v in n.properties.items()}, **provenance(n.provenance)})
+             for n in store.nodes()}
+    edges = {e.key: {**{k: _normal(v) for k, v in e.properties.items()}, **provenance(e.provenance)}
+             for e in store.edges()}
+    return nodes, edges
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_round_trip_finds_the_same_nodes_relationships_and_properties(
+        fmt: str, test_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    count = export_rdf(test_store, out, fmt)
+    graph = parse(out, FORMATS[fmt])
+    assert len(graph) == count
+    with Store(test_store) as store:
+        schema = store.schema()
+        expected_nodes, expected_edges = _expected(store)
+        reference = store_graph(store)
+    nodes, edges = _read_back(graph, schema, IriMinter(schema))
+    assert nodes == expected_nodes
+    assert edges == expected_edges
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(graph, reference)
+
+
+def test_ntriples_stream_equals_rdflib_parse_of_itself(test_store: Path) -> None:
+    buffer = io.StringIO()
+    with Store(test_store) as store:
+        blocks = store_ntriples(store)
+        assert iter(blocks) is blocks  # a generator: nothing is materialised up front
+        count = write_ntriples(blocks, buffer, chunk=3)
+    text = buffer.getvalue()
+    assert count == len(text.splitlines()) == len(Graph().parse(data=text, format="nt"))
+    assert all(line.endswith(" .") for line in text.splitlines())
+
+
+@pytest.mark.parametrize("text", [
+    'plain', 'quote " inside', "back\\slash", "new\nline", "tab\there", "cr\rlf", "bell\x07 and \x7f del",
+    "nul \x00 byte", "unicode: é 中文 🧬", "form\x0cfeed\x08back", "",
+])
+def test_ntriples_literal_escaping_round_trips(text: str) -> None:
+    line = f"<https://example.org/s> <https://example.org/p> {nt_literal(text)} .\n"
+    assert "\n" not in line[:-1] and "\r" not in line
+    parsed = Graph().parse(data=line, format="nt")
+    assert list(parsed.objects()) == [Literal(text)]
+    typed = f"<https://example.org/s> <https://example.org/p> {nt_literal(text, 'http://www.w3.org/2001/XMLSchema#string')} .\n"
+    assert str(next(Graph().parse(data=typed, format="nt").objects())) == text
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_cli_writes_to_standard_output(test_store: Path) -> None:
+    result = CliRunner().invoke(export_app, ["rdf", "--format", "ntriples", "-o", "-", "--store", str(test_store)])
+    assert result.exit_code == 0, result.output
+    assert len(Graph().parse(data=result.stdout, format="nt")) > 300
+
+
+def test_cli_writes_a_file(test_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "graph.jsonld"
+    result = CliRunner().invoke(export_app, ["rdf", "-f", "jsonld", "-o", str(out), "--store", str(test_store)])
+    assert result.exit_code == 0, result.output
+    assert len(parse(out, "json-ld")) > 300
+
+
+def test_heavy_libraries_are_not_imported_with_the_cli() -> None:
+    code = ("import sys, kg.cli, kg.cli_export; "
+            "heavy = [m for m in ('rdflib', 'pyshacl', 'bioregistry', 'curies') if m in sys.modules]; "
+            "assert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", code], check=True)
