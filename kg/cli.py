@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 StoreOpt = Annotated[Optional[Path], typer.Option(
-    "--store", help="The embedded store file [default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite].")]
+    "--store", help="The embedded store file (default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite).")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
 
 
@@ -45,7 +45,7 @@ def _check_format(fmt: str) -> str:
 def build(
     store: StoreOpt = None,
     data: Annotated[Optional[Path], typer.Option(
-        "--data", help="Data directory holding curated/ [default: $CELLKG_DATA or the packaged data].")] = None,
+        "--data", help="Data directory holding curated/ (default: $CELLKG_DATA or the packaged data).")] = None,
 ) -> None:
     """Build the graph from all sources, check it against the ontology, and save the embedded store."""
     from kg.build import build as run_build
@@ -101,7 +101,13 @@ def ask(
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
     rows = answer(question, params, backend, _store_path(store), **options)
-    render(rows, question.columns, _check_format(fmt), title=question.description)
+    fmt = _check_format(fmt)
+    if fmt == "table":  # ids for machines stay in json/csv; people get a narrower table
+        columns = [c for c in question.columns if c not in ("evidence", "disease_id")]
+        render(rows, columns, fmt, title=question.description)
+        typer.echo(f"{len(rows)} rows (evidence ids: --format csv or json)")
+    else:
+        render(rows, question.columns, fmt)
 
 
 @app.command()
@@ -145,10 +151,10 @@ def lookup(
             render(f.evidence, EVIDENCE_COLUMNS, fmt)
 
 
-UriOpt = Annotated[Optional[str], typer.Option("--uri", help="Neo4j URI [default: $NEO4J_URI or bolt://127.0.0.1:7687].")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", help="Neo4j user [default: $NEO4J_USERNAME or neo4j]; "
+UriOpt = Annotated[Optional[str], typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI or bolt://127.0.0.1:7687).")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Neo4j user (default: $NEO4J_USERNAME or neo4j); "
                                                  "the password is read from $NEO4J_PASSWORD only.")]
-DatabaseOpt = Annotated[Optional[str], typer.Option("--database", help="Neo4j database [default: $NEO4J_DATABASE or neo4j].")]
+DatabaseOpt = Annotated[Optional[str], typer.Option("--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).")]
 
 
 @app.command()
@@ -158,11 +164,16 @@ def load(
     user: UserOpt = None,
     database: DatabaseOpt = None,
     batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.")] = 2000,
+    commit_every_batch: Annotated[bool, typer.Option(
+        "--commit-every-batch",
+        help="Commit each batch instead of one transaction, for graphs larger than the server's "
+             "transaction memory; a failed load is then recovered by rerunning it.")] = False,
 ) -> None:
-    """Load the built store into Neo4j: constraints, then batched MERGE, all in one transaction."""
+    """Load the built store into Neo4j: constraints, then batched MERGE, in one transaction by default."""
     from kg.load import load_into_neo4j
 
-    nodes, edges, backend_uri = load_into_neo4j(_store_path(store), uri, user, database, batch_size)
+    nodes, edges, backend_uri = load_into_neo4j(_store_path(store), uri, user, database, batch_size,
+                                                atomic=not commit_every_batch)
     typer.echo(f"loaded {nodes} nodes and {edges} relationships into {backend_uri}")
 
 

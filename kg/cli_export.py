@@ -21,9 +21,9 @@ export_app = typer.Typer(
 )
 
 StoreOpt = Annotated[Path | None, typer.Option(
-    "--store", help="The embedded store file [default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite].")]
+    "--store", help="The embedded store file (default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite).")]
 BaseOpt = Annotated[str | None, typer.Option(
-    "--base", help="Namespace of cellkg: identifiers [default: $CELLKG_BASE_IRI or https://w3id.org/cellkg/id/].")]
+    "--base", help="Namespace of cellkg: identifiers (default: $CELLKG_BASE_IRI or https://w3id.org/cellkg/id/).")]
 
 
 def _store_path(store: Path | None) -> Path:
@@ -62,7 +62,7 @@ def kgx_command(
 def validate_command(
     store: StoreOpt = None,
     shapes: Annotated[Path | None, typer.Option(
-        "--shapes", help="SHACL shapes file [default: the packaged ontology/shapes.ttl].")] = None,
+        "--shapes", help="SHACL shapes file (default: the packaged ontology/shapes.ttl).")] = None,
     base: BaseOpt = None,
 ) -> None:
     """Check the exported graph against the SHACL shapes and print each violation."""

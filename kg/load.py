@@ -10,7 +10,7 @@ from kg.store import Store
 
 
 def load_into_neo4j(store: Path, uri: str | None, user: str | None, database: str | None,
-                    batch_size: int) -> tuple[int, int, str]:
+                    batch_size: int, atomic: bool = True) -> tuple[int, int, str]:
     with Store(store) as db:
         counts = db.counts()
     total_nodes = sum(counts["nodes"].values())
@@ -25,5 +25,5 @@ def load_into_neo4j(store: Path, uri: str | None, user: str | None, database: st
             def advance(kind: str, n: int) -> None:
                 bar.advance(tasks[kind], n)
 
-            nodes, edges = backend.load(store, batch_size=batch_size, progress=advance)  # type: ignore[attr-defined]
+            nodes, edges = backend.load(store, batch_size=batch_size, atomic=atomic, progress=advance)  # type: ignore[attr-defined]
         return nodes, edges, backend.uri  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -42,7 +43,8 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | N
     from rich.console import Console
     from rich.table import Table
 
-    width = shutil.get_terminal_size((160, 40)).columns if sys.stdout.isatty() else 160
+    # A terminal's own width; when piped, $COLUMNS or 160 (wide enough for most answers).
+    width = shutil.get_terminal_size((160, 40)).columns if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
     grid = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for column in columns:
         grid.add_column(column.replace("_", " "), overflow="fold")

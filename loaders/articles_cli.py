@@ -154,7 +154,7 @@ def extract_command(
     file: Annotated[Path, typer.Argument(help="A plain-text (UTF-8) article, press release or abstract.")],
     store: Annotated[Path | None, typer.Option(
         "--store", help="The embedded store whose names are the dictionary "
-                        "[default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite].")] = None,
+                        "(default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Output: table (review), yaml (curated record) "
                                                              "or json.")] = "table",
 ) -> None:

@@ -54,7 +54,7 @@ def test_categories_and_predicates_come_from_the_ontology(kgx_dir: Path, test_st
         rel = next(r for r in schema.relationships.values() if r.iri == row["original_predicate"])
         assert row["predicate"] == (rel.biolink or "biolink:related_to")
     targets = [r for r in edges if r["subject"] == "cellkg:t-prod-a" and r["object"] == "cellkg:target-t-bcma"]
-    assert targets[0]["predicate"] == "biolink:has_target"
+    assert targets[0]["predicate"] == schema.relationships["TARGETS"].biolink == "biolink:directly_physically_interacts_with"
     assert targets[0]["publications"] == "pubmed:100001"
     assert targets[0]["knowledge_level"] == "knowledge_assertion" and targets[0]["agent_type"] == "manual_agent"
 

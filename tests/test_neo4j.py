@@ -223,3 +223,21 @@ def test_stopping_the_server_mid_load_leaves_the_database_as_it_was(
     assert snapshot(empty_neo4j) == before
     # and rerunning the same command completes the load
     assert run_kg("load", "--store", str(big_store)).returncode == 0
+
+
+def test_commit_every_batch_load_is_recovered_by_rerunning(
+        empty_neo4j: dict[str, str], test_store: Path, big_store: Path) -> None:
+    assert run_kg("load", "--store", str(big_store), "--commit-every-batch").returncode == 0
+    clean = snapshot(empty_neo4j)
+    assert run_kg("load", "--store", str(test_store)).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "load", "--store",
+                             str(big_store), "--commit-every-batch", "--batch-size", "200"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_until_writing(proc, empty_neo4j)
+    proc.kill()
+    proc.communicate()
+    partial = snapshot(empty_neo4j)
+    assert partial != clean  # part of the load was committed ...
+    rerun = run_kg("load", "--store", str(big_store), "--commit-every-batch")
+    assert rerun.returncode == 0, rerun.stderr
+    assert snapshot(empty_neo4j) == clean  # ... and rerunning the same command completes it

@@ -169,40 +169,67 @@ class Neo4jBackend(GraphBackend):
         return int(rows[0]["nodes"]), int(rows[0]["rels"])
 
     # ---- loading
-    def load(self, store_path: Path, batch_size: int = BATCH_SIZE,
+    def load(self, store_path: Path, batch_size: int = BATCH_SIZE, atomic: bool = True,
              progress: Callable[[str, int], None] | None = None) -> tuple[int, int]:
-        """Load a built store in one transaction; returns (nodes, relationships) written."""
-        try:
-            return self._load(store_path, batch_size, progress)
-        except BackendUnavailable:
-            raise BackendUnavailable(f"lost Neo4j at {self.uri} during the load: nothing was committed, so the "
-                                     "database is as it was before; rerun `kg load` when the server is back") from None
+        """Load a built store; returns (nodes, relationships) written.
 
-    def _load(self, store_path: Path, batch_size: int,
+        ``atomic``: one transaction, so any failure leaves the database as it was. Otherwise every
+        batch commits on its own (for graphs larger than the server's transaction memory) and a
+        failed load is recovered by rerunning it: MERGE is idempotent and the final prune removes
+        whatever the previous load left that this one did not write.
+        """
+        try:
+            return self._load(store_path, batch_size, atomic, progress)
+        except BackendUnavailable:
+            outcome = ("nothing was committed, so the database is as it was before" if atomic
+                       else "part of it was committed; rerunning the same command completes it")
+            raise BackendUnavailable(f"lost Neo4j at {self.uri} during the load: {outcome}; "
+                                     "rerun `kg load` when the server is back") from None
+        except BackendError as exc:
+            if atomic and "dbms.memory.transaction" in str(exc):
+                raise BackendError(f"the graph is too large for one transaction on {self.uri} "
+                                   "(dbms.memory.transaction.total.max); nothing was committed. Rerun with "
+                                   "--commit-every-batch (a failure is then recovered by rerunning)") from None
+            raise
+
+    def _load(self, store_path: Path, batch_size: int, atomic: bool,
               progress: Callable[[str, int], None] | None) -> tuple[int, int]:
-        with Store(store_path) as store:
+        counts = {"nodes": 0, "relationships": 0}
+        with Store(store_path) as store, _translated(self.uri, self.database), \
+                self._driver.session(database=self.database) as session:
             schema, build = store.schema(), store.build_id()
-            with _translated(self.uri, self.database):
-                with self._driver.session(database=self.database) as session:
-                    for statement in statements.constraints(schema):
-                        session.run(statement).consume()
-                    tx = session.begin_transaction()
-                    try:
-                        nodes = edges = 0
-                        for batch in statements.node_batches(schema, store.nodes_by_label(), build, batch_size):
-                            tx.run(batch.statement, rows=batch.rows).consume()
-                            nodes += len(batch.rows)
-                            if progress:
-                                progress("nodes", len(batch.rows))
-                        for batch in statements.edge_batches(store.edges_with_labels(), build, batch_size):
-                            tx.run(batch.statement, rows=batch.rows).consume()
-                            edges += len(batch.rows)
-                            if progress:
-                                progress("relationships", len(batch.rows))
-                        tx.run(statements.PRUNE_EDGES, build=build).consume()
-                        tx.run(statements.PRUNE_NODES, build=build).consume()
-                        tx.commit()
-                    finally:
-                        if tx.closed() is False:
-                            tx.rollback()
-        return nodes, edges
+            for statement in statements.constraints(schema):
+                session.run(statement).consume()
+            work = _chain(("nodes", statements.node_batches(schema, store.nodes_by_label(), build, batch_size)),
+                          ("relationships", statements.edge_batches(store.edges_with_labels(), build, batch_size)))
+            if atomic:
+                tx = session.begin_transaction()
+                try:
+                    for kind, batch in work:
+                        tx.run(batch.statement, rows=batch.rows).consume()
+                        _count(counts, kind, len(batch.rows), progress)
+                    tx.run(statements.PRUNE_EDGES, build=build).consume()
+                    tx.run(statements.PRUNE_NODES, build=build).consume()
+                    tx.commit()
+                finally:
+                    if not tx.closed():
+                        tx.rollback()
+            else:
+                for kind, batch in work:
+                    session.execute_write(lambda tx, b=batch: tx.run(b.statement, rows=b.rows).consume())
+                    _count(counts, kind, len(batch.rows), progress)
+                session.run(statements.PRUNE_EDGES_IN_BATCHES, build=build).consume()
+                session.run(statements.PRUNE_NODES_IN_BATCHES, build=build).consume()
+        return counts["nodes"], counts["relationships"]
+
+
+def _chain(*parts: tuple[str, Iterator[statements.Batch]]) -> Iterator[tuple[str, statements.Batch]]:
+    for kind, batches in parts:
+        for batch in batches:
+            yield kind, batch
+
+
+def _count(counts: dict[str, int], kind: str, n: int, progress: Callable[[str, int], None] | None) -> None:
+    counts[kind] += n
+    if progress:
+        progress(kind, n)

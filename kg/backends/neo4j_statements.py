@@ -52,6 +52,11 @@ def edge_statement(predicate: str, source_label: str, target_label: str) -> str:
 PRUNE_NODES = f"MATCH (n:Entity) WHERE n.{BUILD_PROPERTY} <> $build OR n.{BUILD_PROPERTY} IS NULL DETACH DELETE n"
 PRUNE_EDGES = (f"MATCH (:Entity)-[r]->(:Entity) WHERE r.{BUILD_PROPERTY} <> $build "
                f"OR r.{BUILD_PROPERTY} IS NULL DELETE r")
+# The same, committing as it goes (auto-commit transactions only), for loads that commit per batch.
+PRUNE_NODES_IN_BATCHES = (f"MATCH (n:Entity) WHERE n.{BUILD_PROPERTY} <> $build OR n.{BUILD_PROPERTY} IS NULL "
+                          "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+PRUNE_EDGES_IN_BATCHES = (f"MATCH (:Entity)-[r]->(:Entity) WHERE r.{BUILD_PROPERTY} <> $build "
+                          f"OR r.{BUILD_PROPERTY} IS NULL CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS")
 
 
 def _props(record: Node | Edge, build: str) -> dict[str, Any]:

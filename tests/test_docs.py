@@ -1,0 +1,33 @@
+"""The README's quick start is what CI runs, and every command is documented."""
+
+import re
+from pathlib import Path
+
+import typer.main
+
+from kg.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _quick_start() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section)
+
+
+def test_quick_start_is_two_commands_and_ci_runs_both() -> None:
+    commands = _quick_start()
+    assert len(commands) == 2
+    assert "kg build" in commands[0] and "antibody-mediated-diseases-for-target" in commands[0]
+    assert "pytest" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert command in ci, f".ci/run does not run the README command: {command}"
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    for name in group.commands:  # type: ignore[attr-defined]
+        assert f"`kg {name}" in readme, f"`kg {name}` is not documented in README.md"
