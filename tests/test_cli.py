@@ -88,3 +88,15 @@ def test_main_job_answers_the_bcma_question(curated_store: Path) -> None:
     diseases = {r["disease"] for r in rows}
     assert len(diseases) >= 3
     assert all(r["source"] and r["level"] for r in rows)
+
+
+def test_lookup_stays_off_heavy_imports(test_store: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom kg.cli import main\n"
+            f"sys.argv = ['kg', 'lookup', 'Testafix', '--store', {str(test_store)!r}]\nmain()\n"
+            "heavy = ('networkx', 'rdflib', 'neo4j', 'pydantic', 'pyshacl', 'bioregistry', 'matplotlib')\n"
+            "print('HEAVY', [m for m in heavy if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY []"
