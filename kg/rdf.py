@@ -483,7 +483,7 @@ class NTriples:
                             append(f"{s}{loader_line(loader)}")
                         if location:
                             append(f'{s}{location_mid}{location}" .\n')
-            except Exception:
+            except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
                 del parts[mark:]
                 id_, label, props, prov = row
                 block = self.node(id_, label, json.loads(props), *_provenance_fields(prov))
@@ -547,7 +547,7 @@ class NTriples:
                             append(f"{st}{loader_line(loader)}")
                         if location:
                             append(f'{st}{location_mid}{location}" .\n')
-            except Exception:
+            except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
                 del parts[mark:]
                 source, predicate, target, props, prov = row
                 props = json.loads(props) if props != "{}" else {}
@@ -562,7 +562,7 @@ class _Slow(Exception):
 
 
 #: The C scanner behind json.loads, called directly: (value, end index) of the JSON text at 0.
-_SCAN = json.JSONDecoder().scan_once
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 _QUERIES = {"nodes": "SELECT id, label, properties, provenance FROM nodes ORDER BY id",

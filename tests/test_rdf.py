@@ -25,9 +25,11 @@ from kg.rdf import (
     bioregistry_uri_prefix,
     export_rdf,
     nt_literal,
+    reference_ntriples,
     store_graph,
     store_ntriples,
     write_ntriples,
+    write_store_ntriples,
 )
 from kg.store import Store, write_store
 
@@ -298,6 +300,37 @@ def test_ntriples_stream_equals_rdflib_parse_of_itself(test_store: Path) -> None
     text = buffer.getvalue()
     assert count == len(text.splitlines()) == len(Graph().parse(data=text, format="nt"))
     assert all(line.endswith(" .") for line in text.splitlines())
+
+
+def test_fast_ntriples_path_writes_the_reference_bytes(test_store: Path, tmp_path: Path) -> None:
+    """store_ntriples renders rows with the common cases inlined; reference_ntriples is the plain
+    node() / edge() path. They must agree byte for byte, on awkward records too (escapes, lists,
+    an http source, no provenance, provenance with a quote, a second loader), at any batch size."""
+    awkward = [
+        Node("cellkg:therapy-awkward", "Therapy", {"name": 'say "hi"\nthere \\ é 中文 🧬', "synonyms": ["a\tb", "c"]},
+             Provenance("https://example.org/paper?id=1", "curated", file="curated/x.yaml", line=7)),
+        Node("cellkg:therapy-bare", "Therapy", {"name": "bare"}, None),
+        Node("cellkg:therapy-quoted", "Therapy", {"name": "q"},
+             Provenance("pubmed:36528024", "other-loader", file='dir/with "quote".yaml', line=1)),
+        Node("cellkg:therapy-ctl", "Therapy", {"name": "ctl"},
+             Provenance(None, "curated", file="tab\tin\x7fpath.yaml")),
+        Node("cellkg:therapy-nolocation", "Therapy", {"name": "no location"}, Provenance("pubmed:36528024", "curated")),
+        Edge("cellkg:therapy-awkward", "IS_A", "cellkg:therapy-bare", {}, None),
+        Edge("cellkg:therapy-quoted", "IS_A", "cellkg:therapy-bare", {},
+             Provenance("https://example.org/a", "curated", file="f.yaml", line=2)),
+    ]
+    path = _store_with(tmp_path, test_store, awkward)
+    with Store(path) as store:
+        reference = "".join(reference_ntriples(store))
+        for batch in (1, 3, 1024):
+            assert "".join(store_ntriples(store, batch=batch)) == reference
+        buffer = io.StringIO()
+        count = write_store_ntriples(store, buffer)
+    assert buffer.getvalue() == reference
+    assert count == reference.count("\n") == len(Graph().parse(data=reference, format="nt"))
+    assert 'say \\"hi\\"\\nthere' in reference and "tab\\tin\\u007Fpath.yaml" in reference
+    with Store(test_store) as store:
+        assert "".join(store_ntriples(store)) == "".join(reference_ntriples(store))
 
 
 @pytest.mark.parametrize("text", [
