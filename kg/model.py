@@ -27,6 +27,11 @@ def freeze(properties: Mapping[str, Any] | None) -> Mapping[str, Value]:
     return MappingProxyType(frozen)
 
 
+def _own_properties(record: "Node | Edge") -> None:
+    """At construction, keep a private read-only copy, so no caller's dict can change a record."""
+    object.__setattr__(record, "properties", freeze(record.properties))
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a record came from: the cited source, the loader, and the place in the input."""
@@ -55,8 +60,7 @@ class Node:
     provenance: Provenance | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.properties, MappingProxyType):
-            object.__setattr__(self, "properties", freeze(self.properties))
+        _own_properties(self)
 
     @property
     def name(self) -> str:
@@ -74,8 +78,7 @@ class Edge:
     provenance: Provenance | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.properties, MappingProxyType):
-            object.__setattr__(self, "properties", freeze(self.properties))
+        _own_properties(self)
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -1,675 +1,83 @@
-"""RDF export: stable IRIs, a streaming N-Triples writer over the built store, and rdflib for
-Turtle and JSON-LD.
+"""RDF export: Turtle, JSON-LD and N-Triples files of the built store, and the rdflib graph that
+SHACL validation reads.
 
-IRI policy
-----------
-* The ontology's ``sh:declare`` lists the prefixes a CURIE may use (``Schema.prefixes``).
-* External prefixes expand through the Bioregistry (shipped offline inside the ``bioregistry``
-  package), read through a ``curies.Converter``: OBO Foundry PURLs for OBO ontologies, else the
-  identifiers.org (MIRIAM) IRI. The ontology's declared namespaces are kept equal to that policy
-  (a test checks it); where they differ, the Bioregistry wins and the declared one is a synonym.
-* ``cellkg:`` identifiers live under one base, ``$CELLKG_BASE_IRI`` (default below).
-* An identifier that breaks its prefix's Bioregistry pattern, or holds characters an IRI cannot,
-  is an ExportError that names the node; nothing is percent-encoded behind the user's back.
+The work is split in three modules, each readable on its own:
 
-Triples
--------
-N-Triples text is the one thing generated (``NTriples``, fed by rows read straight from the
-store); Turtle, JSON-LD and SHACL validation parse that text with rdflib. Every relationship is
-written twice: the direct triple, and an ``rdf:Statement`` whose IRI is a hash of (source, type, target)
-and which carries the relationship's properties and provenance. Nodes carry their provenance
-directly: ``dcterms:source``, ``cellkg:loader``, ``cellkg:location``.
+* kg.iri      — the IRI policy (Bioregistry prefixes, ``$CELLKG_BASE_IRI``), IriMinter, and how
+                literals are spelled and escaped in N-Triples;
+* kg.ntriples — the streaming N-Triples writer over the store's rows (NTriples, store_ntriples,
+                write_store_ntriples, ...);
+* kg.rdf      — this module: rdflib parsing of that text (to_graph, store_graph), atomic file
+                writing and export_rdf.
+
+Every public name of those modules that callers used from kg.rdf is re-exported here, so
+``from kg.rdf import IriMinter`` and friends keep working. rdflib is imported inside functions only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 import os
-import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
-from itertools import islice
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import ExportError
+from kg.iri import (
+    BASE_ENV,
+    DCTERMS,
+    DEFAULT_BASE,
+    DERIVED_FROM,
+    LOADER,
+    LOCAL_PREFIX,
+    LOCATION,
+    OWL,
+    PROV,
+    RDF,
+    RDF_OBJECT,
+    RDF_PREDICATE,
+    RDF_STATEMENT,
+    RDF_SUBJECT,
+    RDF_TYPE,
+    RDFS,
+    RDFS_LABEL,
+    SOURCE,
+    URI_PREFIX_PRIORITY,
+    XSD,
+    IriMinter,
+    base_iri,
+    bioregistry_uri_prefix,
+    build_converter,
+    nt_literal,
+    nt_string,
+)
+from kg.ntriples import (
+    BATCH,
+    FLUSH_CHARS,
+    NTriples,
+    reference_ntriples,
+    store_ntriples,
+    write_ntriples,
+    write_store_ntriples,
+)
 from kg.owl import VOCAB
 from kg.schema import Schema
 
 if TYPE_CHECKING:  # pragma: no cover
-    import curies
     from rdflib import Graph
 
-DEFAULT_BASE = "https://w3id.org/cellkg/id/"
-BASE_ENV = "CELLKG_BASE_IRI"
-LOCAL_PREFIX = "cellkg"
-#: Which of the Bioregistry's URI prefixes becomes the canonical IRI, first match wins.
-URI_PREFIX_PRIORITY = ("obofoundry", "miriam")
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-
-RDF_TYPE = RDF + "type"
-RDF_STATEMENT = RDF + "Statement"
-RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = RDF + "subject", RDF + "predicate", RDF + "object"
-RDFS_LABEL = RDFS + "label"
-SOURCE = DCTERMS + "source"
-DERIVED_FROM = PROV + "wasDerivedFrom"
-LOADER = VOCAB + "loader"
-LOCATION = VOCAB + "location"
+__all__ = [
+    "BASE_ENV", "BATCH", "DCTERMS", "DEFAULT_BASE", "DERIVED_FROM", "FLUSH_CHARS", "FORMATS", "LOADER",
+    "LOCAL_PREFIX", "LOCATION", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RDFS_LABEL", "RDF_OBJECT",
+    "RDF_PREDICATE", "RDF_STATEMENT", "RDF_SUBJECT", "RDF_TYPE", "SOURCE", "URI_PREFIX_PRIORITY", "VOCAB",
+    "XSD", "ExportError", "IriMinter", "NTriples", "Schema", "atomic_write", "base_iri",
+    "bioregistry_uri_prefix", "build_converter", "export_rdf", "nt_literal", "nt_string",
+    "reference_ntriples", "store_graph", "store_ntriples", "to_graph", "write_ntriples",
+    "write_store_ntriples",
+]
 
 FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
-
-# Characters an IRIREF may not hold (RDF 1.1 N-Triples grammar, production [8]).
-_BAD_IRI_CHAR = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# A non-empty run of characters outside _BAD_IRI_CHAR, to the very end.
-_IRI_SAFE_LOCAL = r'[^\x00-\x20<>"{}|^`\\]+\Z'
-
-
-def base_iri() -> str:
-    """The namespace of project-local identifiers: ``$CELLKG_BASE_IRI`` or the default."""
-    base = os.environ.get(BASE_ENV) or DEFAULT_BASE
-    if not _ABSOLUTE.match(base) or _BAD_IRI_CHAR.search(base) or not base.endswith(("/", "#")):
-        raise ExportError(f"${BASE_ENV}='{base}' is not an absolute IRI ending in '/' or '#'")
-    return base
-
-
-def bioregistry_uri_prefix(prefix: str) -> tuple[str, str | None]:
-    """(canonical URI prefix, identifier pattern) of a prefix, from the offline Bioregistry."""
-    import bioregistry
-
-    norm = bioregistry.normalize_prefix(prefix)
-    uri_prefix = bioregistry.get_uri_prefix(norm, priority=list(URI_PREFIX_PRIORITY)) if norm else None
-    if norm is None or uri_prefix is None:
-        raise ExportError(f"prefix '{prefix}' declared in the ontology has no URI prefix in the Bioregistry")
-    return uri_prefix, bioregistry.get_pattern(norm)
-
-
-def build_converter(schema: Schema, base: str | None = None) -> curies.Converter:
-    """A curies Converter for exactly the ontology's declared prefixes (see the module docstring)."""
-    import curies
-
-    records = []
-    for prefix, declared in schema.prefixes.items():
-        if prefix == LOCAL_PREFIX:
-            uri_prefix, pattern = base or base_iri(), None
-        else:
-            uri_prefix, pattern = bioregistry_uri_prefix(prefix)
-        synonyms = sorted({declared} - {uri_prefix})
-        records.append(curies.Record(prefix=prefix, uri_prefix=uri_prefix, uri_prefix_synonyms=synonyms,
-                                     pattern=pattern))
-    return curies.Converter(records)
-
-
-class IriMinter:
-    """CURIE -> IRI (and back) for one schema; errors name the node they concern."""
-
-    def __init__(self, schema: Schema, base: str | None = None) -> None:
-        self.base = base or base_iri()
-        self.converter = build_converter(schema, self.base)
-        self._uri_prefix: dict[str, str] = {}
-        self._pattern: dict[str, re.Pattern[str] | None] = {}
-        #: prefix -> (URI prefix, one precompiled match of "identifier pattern and IRI-safe"), for
-        #: the writer's fast path; a prefix whose pattern cannot be combined is left out (slow path).
-        self.fast_checks: dict[str, tuple[str, Callable[[str], Any]]] = {}
-        for record in self.converter.records:
-            self._uri_prefix[record.prefix] = record.uri_prefix
-            self._pattern[record.prefix] = re.compile(record.pattern) if record.pattern else None
-            try:  # pattern.match(local) and not _BAD_IRI_CHAR.search(local), in one match of a non-empty local
-                check = re.compile((f"(?=(?:{record.pattern}))" if record.pattern else "") + _IRI_SAFE_LOCAL)
-            except re.error:
-                continue
-            self.fast_checks[record.prefix] = (record.uri_prefix, check.match)
-
-    def iri(self, curie: str, node: str | None = None) -> str:
-        """The IRI of a CURIE; ``node`` names the record in the error (default: the CURIE itself)."""
-        try:
-            return self._expand(curie)
-        except ExportError as exc:
-            raise ExportError(f"node {node or curie}: {exc}") from None
-
-    def _expand(self, curie: str) -> str:
-        prefix, sep, local = curie.partition(":")
-        if not sep or not prefix or not local:
-            raise ExportError(f"'{curie}' is not a CURIE (prefix:identifier)")
-        uri_prefix = self._uri_prefix.get(prefix)
-        if uri_prefix is None:
-            raise ExportError(f"unknown prefix '{prefix}' in '{curie}' (declared: {', '.join(self._uri_prefix)})")
-        pattern = self._pattern[prefix]
-        if pattern is not None and not pattern.match(local):
-            raise ExportError(f"'{curie}' does not match the {prefix} identifier pattern {pattern.pattern}")
-        if _BAD_IRI_CHAR.search(local):
-            raise ExportError(f"'{curie}' holds a character that cannot appear in an IRI")
-        return uri_prefix + local
-
-    def reference(self, value: str, node: str) -> str:
-        """A provenance reference: a CURIE with a declared prefix, or an absolute http(s) URL."""
-        if value.startswith(("http://", "https://")):
-            if _BAD_IRI_CHAR.search(value):
-                raise ExportError(f"node {node}: source '{value}' holds a character that cannot appear in an IRI")
-            return value
-        return self.iri(value, node)
-
-    def curie(self, iri: str) -> str:
-        """The CURIE of an IRI this minter made (for reading an export back)."""
-        curie = self.converter.compress(iri)
-        if curie is None:
-            raise ExportError(f"'{iri}' is under no declared prefix")
-        return curie
-
-    def statement_iri(self, source: str, predicate: str, target: str) -> str:
-        """Deterministic: a hash of the relationship's (source, type, target) CURIEs under the base."""
-        key = f"{source}\x1f{predicate}\x1f{target}".encode()
-        return f"{self.base}statement/{hashlib.blake2b(key, digest_size=12).hexdigest()}"
-
-
-# ---------------------------------------------------------------- literals
-
-
-def _decimal(value: Any) -> str:
-    """The canonical xsd:decimal form (always with a fraction digit: 18 -> "18.0")."""
-    if value.__class__ is int:
-        return f"{value}.0"
-    if value.__class__ is float and math.isfinite(value):
-        text = format(Decimal(repr(value)), "f")
-        return text if "." in text else text + ".0"
-    raise TypeError
-
-
-def _integer(value: Any) -> str:
-    if value.__class__ is not int:  # bool is a subclass of int, and is refused here
-        raise TypeError
-    return str(value)
-
-
-def _boolean(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    raise TypeError
-
-
-def _text(value: Any) -> str:
-    if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
-    if isinstance(value, (bool, list, tuple, dict)) or value is None:
-        raise TypeError
-    return str(value)
-
-
-_LEXICAL: dict[str, Callable[[Any], str]] = {
-    "string": _text, "anyURI": _text, "boolean": _boolean, "integer": _integer,
-    "nonNegativeInteger": _integer, "decimal": _decimal,
-}
-
-# Canonical N-Triples (RDF 1.2): ECHAR for \b \t \n \f \r " \, UCHAR for the other controls.
-_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F]}
-_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]').search
-
-
-def nt_string(lexical: str) -> str:
-    """The inside of an N-Triples string literal (without the quotes)."""
-    return lexical.translate(_ESCAPES) if _NEEDS_ESCAPE(lexical) else lexical
-
-
-def nt_literal(lexical: str, datatype: str | None = None) -> str:
-    text = nt_string(lexical)
-    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
-
-
-# ---------------------------------------------------------------- N-Triples generation
-
-
-class NTriples:
-    """Formats records as N-Triples text, one block of lines per node or relationship.
-
-    The predicate and datatype pieces are built once per schema, so a record costs a few string
-    joins. Caches are bounded by the schema's size, or cleared when full: memory stays flat.
-    """
-
-    TERM_CACHE = 1 << 16
-
-    def __init__(self, schema: Schema, minter: IriMinter) -> None:
-        self.schema = schema
-        self.minter = minter
-        self._type = {name: f" <{RDF_TYPE}> <{cls.iri}> .\n" for name, cls in schema.classes.items()}
-        self._rel = {rel.type: f"<{rel.iri}>" for rel in schema.relationships.values()}
-        self._props: dict[tuple[str, str, bool], tuple[str, Callable[[Any], str], str, str]] = {}
-        self._terms: dict[str, str] = {}
-        # The fast path's tables (see node_rows / edge_rows), all bounded by the schema's size:
-        # owner -> key -> (head, lexical, tail, ' <rdfs:label> "' when the key is "name" else "").
-        self._node_props: dict[str, dict[str, tuple[str, Callable[[Any], str], str, str]]] = {}
-        self._edge_props: dict[str, dict[str, tuple[str, Callable[[Any], str], str, str]]] = {}
-        self._loader_lines: dict[str, str] = {}
-        self._statement = f"<{minter.base}statement/"
-
-    def term(self, curie: str, node: str | None = None) -> str:
-        """``<IRI>`` of a CURIE, from a bounded cache (edges arrive sorted by source)."""
-        term = self._terms.get(curie)
-        if term is None:
-            if len(self._terms) >= self.TERM_CACHE:
-                self._terms.clear()
-            term = self._terms[curie] = f"<{self.minter.iri(curie, node)}>"
-        return term
-
-    def _prop(self, owner: str, key: str, edge: bool, what: str) -> tuple[str, Callable[[Any], str], str, str]:
-        """(' <predicate> "', lexical function, '"^^<datatype> .\\n' or '" .\\n', datatype name)."""
-        hit = self._props.get((owner, key, edge))
-        if hit is None:
-            prop = self.schema.property_for(owner, key, edge=edge)
-            if prop is None:
-                raise ExportError(f"{what}: property '{key}' is not in the ontology for {owner}")
-            tail = '" .\n' if prop.datatype == "string" else f'"^^<{XSD}{prop.datatype}> .\n'
-            hit = self._props[(owner, key, edge)] = (f' <{prop.iri}> "', _LEXICAL.get(prop.datatype, _text),
-                                                     tail, prop.datatype)
-        return hit
-
-    def _properties(self, s: str, owner: str, props: dict[str, Any], edge: bool, what: str,
-                    parts: list[str]) -> None:
-        for key, value in props.items():
-            head, lexical, tail, datatype = self._prop(owner, key, edge, what)
-            try:
-                if value.__class__ is list or value.__class__ is tuple:
-                    for item in value:
-                        text = lexical(item)
-                        if _NEEDS_ESCAPE(text):
-                            text = text.translate(_ESCAPES)
-                        parts.append(f"{s}{head}{text}{tail}")
-                else:
-                    text = lexical(value)
-                    if _NEEDS_ESCAPE(text):
-                        text = text.translate(_ESCAPES)
-                    parts.append(f"{s}{head}{text}{tail}")
-                    if key == "name":
-                        parts.append(f'{s} <{RDFS_LABEL}> "{text}" .\n')
-            except TypeError:
-                raise ExportError(f"{what}: property '{key}' value {value!r} is not a valid {datatype}") from None
-
-    def _provenance(self, s: str, source: str | None, loader: str | None, location: str | None,
-                    record: str, parts: list[str]) -> None:
-        if source:
-            if source.startswith(("http://", "https://")):
-                parts.append(f"{s} <{SOURCE}> <{self.minter.reference(source, record)}> .\n")
-            else:
-                parts.append(f"{s} <{SOURCE}> {self.term(source, record)} .\n")
-        if loader:
-            parts.append(f'{s} <{LOADER}> "{nt_string(loader)}" .\n')
-        if location:
-            parts.append(f'{s} <{LOCATION}> "{nt_string(location)}" .\n')
-
-    def header(self, build_id: str) -> str:
-        """The ontology header, and the dataset that imports the ontology's version."""
-        s = self.schema
-        onto, dataset = f"<{s.ontology_iri}>", f"<{self.minter.base}dataset>"
-        lines = [
-            f"{onto} <{RDF_TYPE}> <{OWL}Ontology> .\n",
-            f"{onto} <{OWL}versionIRI> <{s.version_iri}> .\n",
-            f"{onto} <{OWL}versionInfo> {nt_literal(s.version)} .\n",
-            f"{dataset} <{RDF_TYPE}> <{OWL}Ontology> .\n",
-            f"{dataset} <{OWL}imports> <{s.version_iri}> .\n",
-            f"{dataset} <{RDFS_LABEL}> {nt_literal('cellkg knowledge graph')} .\n",
-        ]
-        if build_id:
-            lines.append(f"{dataset} <{OWL}versionInfo> {nt_literal(build_id)} .\n")
-        return "".join(lines)
-
-    def node(self, id_: str, label: str, props: dict[str, Any], source: str | None = None,
-             loader: str | None = None, location: str | None = None) -> str:
-        type_line = self._type.get(label)
-        if type_line is None:
-            raise ExportError(f"node {id_}: class {label} is not in the ontology")
-        s = self.term(id_)
-        parts = [s, type_line]
-        if props:
-            self._properties(s, label, props, False, f"node {id_}", parts)
-        self._provenance(s, source, loader, location, id_, parts)
-        return "".join(parts)
-
-    def edge(self, source: str, predicate: str, target: str, props: dict[str, Any], src: str | None = None,
-             loader: str | None = None, location: str | None = None) -> str:
-        p = self._rel.get(predicate)
-        if p is None:
-            raise ExportError(f"relationship {source} -[{predicate}]-> {target}: "
-                              f"type {predicate} is not in the ontology")
-        s = self.term(source)
-        o = self.term(target)
-        st = f"<{self.minter.statement_iri(source, predicate, target)}>"
-        parts = [(f"{s} {p} {o} .\n{st} <{RDF_TYPE}> <{RDF_STATEMENT}> .\n{st} <{RDF_SUBJECT}> {s} .\n"
-                  f"{st} <{RDF_PREDICATE}> {p} .\n{st} <{RDF_OBJECT}> {o} .\n")]
-        if props:
-            what = f"relationship {source} -[{predicate}]-> {target}"
-            self._properties(st, predicate, props, True, what, parts)
-            for evidence in props.get("evidence", ()):  # the derived shortcut links the Evidence it summarises
-                parts.append(f"{st} <{DERIVED_FROM}> {self.term(evidence, source)} .\n")
-        self._provenance(st, src, loader, location, source, parts)
-        return "".join(parts)
-
-    # ------------------------------------------------------------ fast path over store rows
-    #
-    # node_rows / edge_rows produce exactly the text of node() / edge() over the decoded rows
-    # (tests/test_rdf.py compares them byte for byte), with the common case inlined: no call per
-    # triple, property IRIs and datatypes looked up once per (owner, key), CURIEs checked with one
-    # precompiled match per prefix, JSON decoded by the C scanner alone. Anything unusual (an
-    # unknown class, property or prefix, a value of the wrong type, provenance in another shape)
-    # drops that one record's partial output and renders it through node() / edge(), which either
-    # produce the same text or raise the ExportError that names the record.
-
-    def _mint(self, curie: str, node: str | None = None) -> str:
-        """``<IRI>`` of a CURIE missing from the term cache (same result and cache as term())."""
-        prefix, _, local = curie.partition(":")
-        fast = self.minter.fast_checks.get(prefix)
-        if fast is None or fast[1](local) is None:
-            return self.term(curie, node)
-        if len(self._terms) >= self.TERM_CACHE:
-            self._terms.clear()
-        term = self._terms[curie] = f"<{fast[0]}{local}>"
-        return term
-
-    def _fast_prop(self, owner: str, key: str, edge: bool) -> tuple[str, Callable[[Any], str], str, str]:
-        table = (self._edge_props if edge else self._node_props).setdefault(owner, {})
-        hit = table.get(key)
-        if hit is None:
-            head, lexical, tail, _ = self._prop(owner, key, edge, f"{'relationship' if edge else 'node'} of {owner}")
-            hit = table[key] = (head, lexical, tail, f' <{RDFS_LABEL}> "' if key == "name" else "")
-        return hit
-
-    def _fast_properties(self, s: str, owner: str, props: dict[str, Any], edge: bool, append: Any) -> int:
-        """Appends the property lines, one a part but for a name (two); returns the number of names."""
-        names = 0
-        table = (self._edge_props if edge else self._node_props).get(owner) or {}
-        for key, value in props.items():
-            hit = table.get(key)
-            if hit is None:
-                hit = self._fast_prop(owner, key, edge)
-            head, lexical, tail, label = hit
-            if value.__class__ is str and lexical is _text:
-                text = value
-            elif value.__class__ is list or value.__class__ is tuple:
-                for item in value:
-                    text = item if item.__class__ is str and lexical is _text else lexical(item)
-                    if _NEEDS_ESCAPE(text):
-                        text = text.translate(_ESCAPES)
-                    append(f"{s}{head}{text}{tail}")
-                continue
-            else:
-                text = lexical(value)
-            if _NEEDS_ESCAPE(text):
-                text = text.translate(_ESCAPES)
-            if label:
-                append(f'{s}{head}{text}{tail}{s}{label}{text}" .\n')
-                names += 1
-            else:
-                append(f"{s}{head}{text}{tail}")
-        return names
-
-    def _loader_line(self, loader: str) -> str:
-        line = self._loader_lines.get(loader)
-        if line is None:
-            if len(self._loader_lines) >= 1024:
-                self._loader_lines.clear()
-            line = self._loader_lines[loader] = f' <{LOADER}> "{nt_string(loader)}" .\n'
-        return line
-
-    def node_rows(self, rows: Iterable[tuple[str, str, str, str]]) -> tuple[str, int]:
-        """(N-Triples, triple count) of store rows (id, label, properties JSON, provenance JSON):
-        the text is equal to joining node() over the decoded rows."""
-        parts: list[str] = []
-        extra = 0  # lines beyond one per part
-        append = parts.append
-        terms, types, mint, scan = self._terms, self._type, self._mint, _SCAN
-        tables, fast_prop, text_of = self._node_props, self._fast_prop, _text
-        prov_match, loader_line, needs_escape = _PROV.match, self._loader_line, _NEEDS_ESCAPE
-        source_mid, location_mid = f" <{SOURCE}> ", f' <{LOCATION}> "'
-        for row in rows:
-            mark, extra_mark = len(parts), extra
-            try:
-                id_, label, props, prov = row
-                s = terms.get(id_) or mint(id_)
-                append(f"{s}{types[label]}")
-                if props != "{}":
-                    obj, end = scan(props, 0)
-                    if end != len(props) or obj.__class__ is not dict:
-                        raise _Slow
-                    table = tables.get(label) or {}
-                    for key, value in obj.items():
-                        hit = table.get(key) or fast_prop(label, key, False)
-                        head, lexical, tail, name = hit
-                        if value.__class__ is str and lexical is text_of:
-                            text = value
-                        elif value.__class__ is list or value.__class__ is tuple:
-                            for item in value:
-                                text = item if item.__class__ is str and lexical is text_of else lexical(item)
-                                if needs_escape(text):
-                                    text = text.translate(_ESCAPES)
-                                append(f"{s}{head}{text}{tail}")
-                            continue
-                        else:
-                            text = lexical(value)
-                        if needs_escape(text):
-                            text = text.translate(_ESCAPES)
-                        if name:
-                            append(f'{s}{head}{text}{tail}{s}{name}{text}" .\n')
-                            extra += 1
-                        else:
-                            append(f"{s}{head}{text}{tail}")
-                if prov != "{}":
-                    match = prov_match(prov)
-                    if match is None:
-                        raise _Slow
-                    loader, location, source = match.groups()
-                    if location and needs_escape(location):
-                        location = location.translate(_ESCAPES)
-                    if source and loader and location and not source.startswith(("http://", "https://")):
-                        append(f"{s}{source_mid}{terms.get(source) or mint(source, id_)} .\n"
-                               f'{s}{loader_line(loader)}{s}{location_mid}{location}" .\n')
-                        extra += 2
-                    else:
-                        if source:
-                            if source.startswith(("http://", "https://")):
-                                raise _Slow
-                            append(f"{s}{source_mid}{terms.get(source) or mint(source, id_)} .\n")
-                        if loader:
-                            append(f"{s}{loader_line(loader)}")
-                        if location:
-                            append(f'{s}{location_mid}{location}" .\n')
-            except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
-                del parts[mark:]
-                id_, label, props, prov = row
-                block = self.node(id_, label, json.loads(props), *_provenance_fields(prov))
-                append(block)
-                extra = extra_mark + block.count("\n") - 1
-        return "".join(parts), len(parts) + extra
-
-    def edge_rows(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[str, int]:
-        """(N-Triples, triple count) of store rows (source, type, target, properties JSON,
-        provenance JSON): the text is equal to joining edge() over the decoded rows."""
-        parts: list[str] = []
-        extra = 0  # lines beyond one per part
-        append = parts.append
-        terms, rels, mint, scan = self._terms, self._rel, self._mint, _SCAN
-        fast_props, prov_match, loader_line = self._fast_properties, _PROV.match, self._loader_line
-        statement, blake2b = self._statement, hashlib.blake2b
-        reified = f"<{RDF_TYPE}> <{RDF_STATEMENT}> .\n"
-        subject, predicate_, object_ = f"<{RDF_SUBJECT}> ", f"<{RDF_PREDICATE}> ", f"<{RDF_OBJECT}> "
-        source_mid, location_mid, derived = f" <{SOURCE}> ", f' <{LOCATION}> "', f" <{DERIVED_FROM}> "
-        for row in rows:
-            mark, extra_mark = len(parts), extra + 4  # the first part holds five lines
-            try:
-                source, predicate, target, props, prov = row
-                p = rels[predicate]
-                s = terms.get(source) or mint(source)
-                o = terms.get(target) or mint(target)
-                key = f"{source}\x1f{predicate}\x1f{target}".encode()
-                st = f"{statement}{blake2b(key, digest_size=12).hexdigest()}>"
-                append(f"{s} {p} {o} .\n{st} {reified}{st} {subject}{s} .\n{st} {predicate_}{p} .\n"
-                       f"{st} {object_}{o} .\n")
-                extra = extra_mark
-                if props != "{}":
-                    obj, end = scan(props, 0)
-                    if end != len(props) or obj.__class__ is not dict:
-                        raise _Slow
-                    if obj:
-                        extra += fast_props(st, predicate, obj, True, append)
-                        evidence = obj.get("evidence")
-                        if evidence is not None:
-                            if evidence.__class__ is not list:
-                                raise _Slow
-                            for item in evidence:
-                                append(f"{st}{derived}{terms.get(item) or mint(item, source)} .\n")
-                if prov != "{}":
-                    match = prov_match(prov)
-                    if match is None:
-                        raise _Slow
-                    loader, location, src = match.groups()
-                    if location and _NEEDS_ESCAPE(location):
-                        location = location.translate(_ESCAPES)
-                    if src and loader and location and not src.startswith(("http://", "https://")):
-                        append(f"{st}{source_mid}{terms.get(src) or mint(src, source)} .\n"
-                               f'{st}{loader_line(loader)}{st}{location_mid}{location}" .\n')
-                        extra += 2
-                    else:
-                        if src:
-                            if src.startswith(("http://", "https://")):
-                                raise _Slow
-                            append(f"{st}{source_mid}{terms.get(src) or mint(src, source)} .\n")
-                        if loader:
-                            append(f"{st}{loader_line(loader)}")
-                        if location:
-                            append(f'{st}{location_mid}{location}" .\n')
-            except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
-                del parts[mark:]
-                source, predicate, target, props, prov = row
-                props = json.loads(props) if props != "{}" else {}
-                block = self.edge(source, predicate, target, props, *_provenance_fields(prov))
-                append(block)
-                extra = extra_mark - 4 + block.count("\n") - 1
-        return "".join(parts), len(parts) + extra
-
-
-class _Slow(Exception):
-    """A record the fast path leaves to node() / edge()."""
-
-
-#: The C scanner behind json.loads, called directly: (value, end index) of the JSON text at 0.
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-
-
-_QUERIES = {"nodes": "SELECT id, label, properties, provenance FROM nodes ORDER BY id",
-            "edges": "SELECT source, predicate, target, properties, provenance FROM edges "
-                     "ORDER BY source, predicate, target"}
-
-
-def _connect(path: Path) -> Any:
-    import sqlite3
-
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-
-
-def _rows(path: Path, table: str) -> Iterator[tuple[Any, ...]]:
-    """The store's rows in key order, read straight from SQLite (no record objects on the way)."""
-    db = _connect(path)
-    try:
-        yield from db.execute(_QUERIES[table])
-    finally:
-        db.close()
-
-
-# The store writes provenance as compact, key-sorted JSON (kg.store._prov); this reads that exact
-# shape without the json module's overhead, and falls back to json for anything else.
-_PROV = re.compile(r'\{"loader":"([^"\\]*)","location":(?:"([^"\\]*)"|null),"source":(?:"([^"\\]*)"|null)\}\Z')
-
-
-def _provenance_fields(text: str) -> tuple[str | None, str | None, str | None]:
-    """(source, loader, location) of a stored provenance JSON object."""
-    match = _PROV.match(text)
-    if match is not None:
-        return match.group(3), match.group(1), match.group(2)
-    prov = json.loads(text)
-    return prov.get("source"), prov.get("loader"), prov.get("location")
-
-
-#: Records per block of store_ntriples: large enough that the per-block costs vanish, small enough
-#: that a block stays around a megabyte.
-BATCH = 1024
-#: write_ntriples and to_graph hand on their buffer once it holds this many characters.
-FLUSH_CHARS = 1 << 20
-
-
-def _store_blocks(store: Any, base: str | None, batch: int) -> Iterator[tuple[str, int]]:
-    """(N-Triples, triple count) blocks of the whole store: the header, then the nodes and the
-    relationships, ``batch`` records to a block."""
-    maker = NTriples(store.schema(), IriMinter(store.schema(), base))
-    header = maker.header(store.build_id())
-    yield header, header.count("\n")
-    db = _connect(store.path)
-    try:
-        for table, render in (("nodes", maker.node_rows), ("edges", maker.edge_rows)):
-            rows = db.execute(_QUERIES[table])  # the cursor itself: rows come straight from SQLite
-            while True:
-                text, count = render(islice(rows, batch))
-                if not text:
-                    break
-                yield text, count
-    finally:
-        db.close()
-
-
-def store_ntriples(store: Any, base: str | None = None, batch: int = BATCH) -> Iterator[str]:
-    """The whole store as N-Triples blocks: the header, then the nodes and the relationships,
-    ``batch`` records to a block. Memory stays flat."""
-    for text, _ in _store_blocks(store, base, batch):
-        yield text
-
-
-def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, batch: int = BATCH) -> int:
-    """``write_ntriples(store_ntriples(store, base), out)``, with the triples counted as they are
-    made rather than by scanning the text; returns the number of triples written."""
-    total = 0
-    for text, count in _store_blocks(store, base, batch):
-        out.write(text)
-        total += count
-    return total
-
-
-def reference_ntriples(store: Any, base: str | None = None) -> Iterator[str]:
-    """store_ntriples without the fast path: one node() / edge() block per record (the reference
-    the fast path is tested against)."""
-    maker = NTriples(store.schema(), IriMinter(store.schema(), base))
-    yield maker.header(store.build_id())
-    for id_, label, props, prov in _rows(store.path, "nodes"):
-        yield maker.node(id_, label, json.loads(props), *_provenance_fields(prov))
-    for source, predicate, target, props, prov in _rows(store.path, "edges"):
-        yield maker.edge(source, predicate, target, json.loads(props), *_provenance_fields(prov))
-
-
-def write_ntriples(blocks: Iterable[str], out: IO[str], chunk: int = 4096) -> int:
-    """Write N-Triples blocks, ``chunk`` blocks or about FLUSH_CHARS characters at a time;
-    returns the number of triples written."""
-    buffer: list[str] = []
-    size = count = 0
-    for block in blocks:
-        buffer.append(block)
-        size += len(block)
-        if len(buffer) >= chunk or size >= FLUSH_CHARS:
-            text = "".join(buffer) if len(buffer) > 1 else block
-            out.write(text)
-            count += text.count("\n")
-            buffer.clear()
-            size = 0
-    text = "".join(buffer)
-    out.write(text)
-    return count + text.count("\n")
 
 
 # ---------------------------------------------------------------- rdflib (Turtle, JSON-LD, SHACL)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from kg.queries.question import Param, Question, Row, match, one, outcome_label, sort_rows
+from kg.queries.question import Param, Question, Row, evidence_in_disease_family, outcome_label, sort_rows
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -21,24 +21,16 @@ COLUMNS = ("disease", "product", "targets", "level", "patients", "follow_up_mont
 
 def embedded(graph: "KnowledgeGraph", params: Mapping[str, str]) -> list[Row]:
     rows: list[Row] = []
-    for root in match(graph, "Disease", params["disease"]):
-        for disease_id in graph.descendants_or_self(root.id):
-            disease = graph.node(disease_id)
-            for _, evidence in graph.into(disease_id, "IN_DISEASE"):
-                source = one(graph, evidence.id, "REPORTED_IN")
-                if source is None:
-                    continue
-                outcomes = sorted(outcome_label(o, dict(e.properties))
-                                  for e, o in graph.out(evidence.id, "REPORTED_OUTCOME"))
-                for _, product in graph.out(evidence.id, "ABOUT_PRODUCT"):
-                    rows.append({
-                        "disease": disease.name, "product": product.name,
-                        "targets": sorted(t.name for _, t in graph.out(product.id, "TARGETS")),
-                        "level": evidence.properties.get("level"),
-                        "patients": evidence.properties.get("patients"),
-                        "follow_up_months": evidence.properties.get("follow_up_months"),
-                        "outcomes": outcomes, "source": source.id, "evidence": evidence.id,
-                    })
+    for disease, evidence, source in evidence_in_disease_family(graph, params["disease"]):
+        outcomes = sorted(outcome_label(o, dict(e.properties)) for e, o in graph.out(evidence.id, "REPORTED_OUTCOME"))
+        for _, product in graph.out(evidence.id, "ABOUT_PRODUCT"):
+            rows.append({
+                "disease": disease.name, "product": product.name,
+                "targets": sorted(t.name for _, t in graph.out(product.id, "TARGETS")),
+                "level": evidence.properties.get("level"), "patients": evidence.properties.get("patients"),
+                "follow_up_months": evidence.properties.get("follow_up_months"),
+                "outcomes": outcomes, "source": source.id, "evidence": evidence.id,
+            })
     return sort_rows(rows, ("disease", "product", "source", "evidence"))
 
 

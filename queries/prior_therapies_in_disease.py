@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from kg.queries.question import Param, Question, Row, match, one, sort_rows
+from kg.queries.question import Param, Question, Row, evidence_in_disease_family, sort_rows
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -20,22 +20,16 @@ COLUMNS = ("therapy", "therapy_class", "disease", "product", "level", "patients"
 
 def embedded(graph: "KnowledgeGraph", params: Mapping[str, str]) -> list[Row]:
     rows: list[Row] = []
-    for root in match(graph, "Disease", params["disease"]):
-        for disease_id in graph.descendants_or_self(root.id):
-            disease = graph.node(disease_id)
-            for _, evidence in graph.into(disease_id, "IN_DISEASE"):
-                source = one(graph, evidence.id, "REPORTED_IN")
-                if source is None:
-                    continue
-                for _, therapy in graph.out(evidence.id, "HAS_PRIOR_THERAPY"):
-                    classes = sorted(c.name for _, c in graph.out(therapy.id, "IS_A"))
-                    for _, product in graph.out(evidence.id, "ABOUT_PRODUCT"):
-                        rows.append({
-                            "therapy": therapy.name, "therapy_class": classes, "disease": disease.name,
-                            "product": product.name, "level": evidence.properties.get("level"),
-                            "patients": evidence.properties.get("patients"), "source": source.id,
-                            "evidence": evidence.id,
-                        })
+    for disease, evidence, source in evidence_in_disease_family(graph, params["disease"]):
+        for _, therapy in graph.out(evidence.id, "HAS_PRIOR_THERAPY"):
+            classes = sorted(c.name for _, c in graph.out(therapy.id, "IS_A"))
+            for _, product in graph.out(evidence.id, "ABOUT_PRODUCT"):
+                rows.append({
+                    "therapy": therapy.name, "therapy_class": classes, "disease": disease.name,
+                    "product": product.name, "level": evidence.properties.get("level"),
+                    "patients": evidence.properties.get("patients"), "source": source.id,
+                    "evidence": evidence.id,
+                })
     return sort_rows(rows, ("therapy", "disease", "product", "source", "evidence"))
 
 

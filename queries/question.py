@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
@@ -67,6 +67,21 @@ def sort_rows(rows: list[Row], keys: Sequence[str]) -> list[Row]:
             seen.add(marker)
             unique.append(row)
     return sorted(unique, key=lambda r: [(r[k] is None, r[k] if r[k] is not None else "") for k in keys])
+
+
+def evidence_in_disease_family(graph: "KnowledgeGraph", term: str) -> Iterator[tuple["Node", "Node", "Node"]]:
+    """(disease, evidence, source) for evidence in the disease ``term`` names or its subtypes.
+
+    Mirrors ``MATCH (d:Disease)-[:IS_A*0..]->(root) MATCH (e:Evidence)-[:IN_DISEASE]->(d)
+    MATCH (e)-[:REPORTED_IN]->(s:Source)``.
+    """
+    for root in match(graph, "Disease", term):
+        for disease_id in graph.descendants_or_self(root.id):
+            disease = graph.node(disease_id)
+            for _, evidence in graph.into(disease_id, "IN_DISEASE"):
+                source = one(graph, evidence.id, "REPORTED_IN")
+                if source is not None:
+                    yield disease, evidence, source
 
 
 def one(graph: "KnowledgeGraph", node_id: str, predicate: str) -> "Node | None":
