@@ -79,6 +79,7 @@ def main() -> None:
         replicate(curated, small, max(1, args.copies // 4))
         replicate(curated, sample, max(1, round(args.copies * args.naive_fraction)))
         print(f"graph: {nodes} nodes, {rels} relationships ({args.copies} copies of the curated graph)")
+        run("batched", small)  # warm-up: the server plans and JIT-compiles the statements once
         batched = run("batched", big)
         batched_small = run("batched", small)
         atomic_small = run("atomic", small)
