@@ -233,6 +233,31 @@ class NTriples:
             line = self._loader_lines[loader] = f' <{LOADER}> "{nt_string(loader)}" .\n'
         return line
 
+    def _fast_provenance(self, s: str, prov: str, context: str, append: Any) -> int:
+        """Append the provenance triples of subject ``s`` in one part; returns the extra lines.
+
+        Raises _Slow for any shape only the reference path renders (an http source, odd JSON).
+        """
+        match = _PROV.match(prov)
+        if match is None:
+            raise _Slow
+        loader, location, source = match.groups()
+        if source and source.startswith(("http://", "https://")):
+            raise _Slow
+        if location and _NEEDS_ESCAPE(location):
+            location = location.translate(_ESCAPES)
+        lines = []
+        if source:
+            lines.append(f"{s} <{SOURCE}> {self._terms.get(source) or self._mint(source, context)} .\n")
+        if loader:
+            lines.append(f"{s}{self._loader_line(loader)}")
+        if location:
+            lines.append(f'{s} <{LOCATION}> "{location}" .\n')
+        if not lines:
+            return 0
+        append("".join(lines))
+        return len(lines) - 1
+
     def node_rows(self, rows: Iterable[tuple[str, str, str, str]]) -> tuple[str, int]:
         """(N-Triples, triple count) of store rows (id, label, properties JSON, provenance JSON):
         the text is equal to joining node() over the decoded rows."""
@@ -241,8 +266,7 @@ class NTriples:
         append = parts.append
         terms, types, mint, scan = self._terms, self._type, self._mint, _SCAN
         tables, fast_prop, text_of = self._node_props, self._fast_prop, _text
-        prov_match, loader_line, needs_escape = _PROV.match, self._loader_line, _NEEDS_ESCAPE
-        source_mid, location_mid = f" <{SOURCE}> ", f' <{LOCATION}> "'
+        needs_escape, provenance = _NEEDS_ESCAPE, self._fast_provenance
         for row in rows:
             mark, extra_mark = len(parts), extra
             try:
@@ -276,25 +300,7 @@ class NTriples:
                         else:
                             append(f"{s}{head}{text}{tail}")
                 if prov != "{}":
-                    match = prov_match(prov)
-                    if match is None:
-                        raise _Slow
-                    loader, location, source = match.groups()
-                    if location and needs_escape(location):
-                        location = location.translate(_ESCAPES)
-                    if source and loader and location and not source.startswith(("http://", "https://")):
-                        append(f"{s}{source_mid}{terms.get(source) or mint(source, id_)} .\n"
-                               f'{s}{loader_line(loader)}{s}{location_mid}{location}" .\n')
-                        extra += 2
-                    else:
-                        if source:
-                            if source.startswith(("http://", "https://")):
-                                raise _Slow
-                            append(f"{s}{source_mid}{terms.get(source) or mint(source, id_)} .\n")
-                        if loader:
-                            append(f"{s}{loader_line(loader)}")
-                        if location:
-                            append(f'{s}{location_mid}{location}" .\n')
+                    extra += provenance(s, prov, id_, append)
             except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
                 del parts[mark:]
                 id_, label, props, prov = row
@@ -310,11 +316,11 @@ class NTriples:
         extra = 0  # lines beyond one per part
         append = parts.append
         terms, rels, mint, scan = self._terms, self._rel, self._mint, _SCAN
-        fast_props, prov_match, loader_line = self._fast_properties, _PROV.match, self._loader_line
+        fast_props, provenance = self._fast_properties, self._fast_provenance
         statement, blake2b = self._statement, hashlib.blake2b
         reified = f"<{RDF_TYPE}> <{RDF_STATEMENT}> .\n"
         subject, predicate_, object_ = f"<{RDF_SUBJECT}> ", f"<{RDF_PREDICATE}> ", f"<{RDF_OBJECT}> "
-        source_mid, location_mid, derived = f" <{SOURCE}> ", f' <{LOCATION}> "', f" <{DERIVED_FROM}> "
+        derived = f" <{DERIVED_FROM}> "
         for row in rows:
             mark, extra_mark = len(parts), extra + 4  # the first part holds five lines
             try:
@@ -340,25 +346,7 @@ class NTriples:
                             for item in evidence:
                                 append(f"{st}{derived}{terms.get(item) or mint(item, source)} .\n")
                 if prov != "{}":
-                    match = prov_match(prov)
-                    if match is None:
-                        raise _Slow
-                    loader, location, src = match.groups()
-                    if location and _NEEDS_ESCAPE(location):
-                        location = location.translate(_ESCAPES)
-                    if src and loader and location and not src.startswith(("http://", "https://")):
-                        append(f"{st}{source_mid}{terms.get(src) or mint(src, source)} .\n"
-                               f'{st}{loader_line(loader)}{st}{location_mid}{location}" .\n')
-                        extra += 2
-                    else:
-                        if src:
-                            if src.startswith(("http://", "https://")):
-                                raise _Slow
-                            append(f"{st}{source_mid}{terms.get(src) or mint(src, source)} .\n")
-                        if loader:
-                            append(f"{st}{loader_line(loader)}")
-                        if location:
-                            append(f'{st}{location_mid}{location}" .\n')
+                    extra += provenance(st, prov, source, append)
             except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
                 del parts[mark:]
                 source, predicate, target, props, prov = row
