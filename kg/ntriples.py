@@ -406,6 +406,46 @@ BATCH = 1024
 FLUSH_CHARS = 1 << 20
 
 
+_KEYS = {"nodes": ("id",), "edges": ("source", "predicate", "target")}
+_COLUMNS = {"nodes": "id, label, properties, provenance",
+            "edges": "source, predicate, target, properties, provenance"}
+
+#: A piece of a table in key order: (table, first key or None, key it stops before or None).
+Piece = tuple[str, "tuple[str, ...] | None", "tuple[str, ...] | None"]
+
+
+def _piece_query(piece: Piece) -> tuple[str, tuple[str, ...]]:
+    """The SELECT (and its parameters) of a piece: its rows in the order of _QUERIES."""
+    table, low, high = piece
+    keys = ", ".join(_KEYS[table])
+    marks = ", ".join("?" * len(_KEYS[table]))
+    where: list[str] = []
+    params: tuple[str, ...] = ()
+    if low is not None:
+        where.append(f"({keys}) >= ({marks})")
+        params += low
+    if high is not None:
+        where.append(f"({keys}) < ({marks})")
+        params += high
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    return f"SELECT {_COLUMNS[table]} FROM {table}{clause} ORDER BY {keys}", params
+
+
+_WHOLE: list[Piece] = [("nodes", None, None), ("edges", None, None)]
+
+
+def _piece_blocks(maker: NTriples, db: Any, pieces: Iterable[Piece], batch: int) -> Iterator[tuple[str, int]]:
+    """(N-Triples, triple count) blocks of the pieces' rows, ``batch`` records to a block."""
+    for piece in pieces:
+        render = maker.node_rows if piece[0] == "nodes" else maker.edge_rows
+        rows = db.execute(*_piece_query(piece))  # the cursor itself: rows come straight from SQLite
+        while True:
+            text, count = render(islice(rows, batch))
+            if not text:
+                break
+            yield text, count
+
+
 def _store_blocks(store: Any, base: str | None, batch: int) -> Iterator[tuple[str, int]]:
     """(N-Triples, triple count) blocks of the whole store: the header, then the nodes and the
     relationships, ``batch`` records to a block."""
@@ -414,13 +454,7 @@ def _store_blocks(store: Any, base: str | None, batch: int) -> Iterator[tuple[st
     yield header, header.count("\n")
     db = _connect(store.path)
     try:
-        for table, render in (("nodes", maker.node_rows), ("edges", maker.edge_rows)):
-            rows = db.execute(_QUERIES[table])  # the cursor itself: rows come straight from SQLite
-            while True:
-                text, count = render(islice(rows, batch))
-                if not text:
-                    break
-                yield text, count
+        yield from _piece_blocks(maker, db, _WHOLE, batch)
     finally:
         db.close()
 
@@ -430,16 +464,6 @@ def store_ntriples(store: Any, base: str | None = None, batch: int = BATCH) -> I
     ``batch`` records to a block. Memory stays flat."""
     for text, _ in _store_blocks(store, base, batch):
         yield text
-
-
-def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, batch: int = BATCH) -> int:
-    """``write_ntriples(store_ntriples(store, base), out)``, with the triples counted as they are
-    made rather than by scanning the text; returns the number of triples written."""
-    total = 0
-    for text, count in _store_blocks(store, base, batch):
-        out.write(text)
-        total += count
-    return total
 
 
 def reference_ntriples(store: Any, base: str | None = None) -> Iterator[str]:

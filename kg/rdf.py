@@ -59,8 +59,8 @@ from kg.ntriples import (
     reference_ntriples,
     store_ntriples,
     write_ntriples,
-    write_store_ntriples,
 )
+from kg.ntriples_write import write_store_ntriples
 from kg.owl import VOCAB
 from kg.schema import Schema
 
@@ -157,7 +157,10 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
         if fmt == "ntriples":
             def write(handle: IO[str]) -> None:
                 nonlocal count
-                count = write_store_ntriples(store, handle, base)
+                # A file is staged beside the output, so a large store is rendered by several
+                # processes (kg.ntriples, "parallel writing"); standard output is written by one.
+                workdir = None if str(output) == "-" else Path(output).parent
+                count = write_store_ntriples(store, handle, base, workdir=workdir)
         else:
             graph = store_graph(store, base)  # errors surface before any file is opened
             count = len(graph)

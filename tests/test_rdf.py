@@ -333,6 +333,97 @@ def test_fast_ntriples_path_writes_the_reference_bytes(test_store: Path, tmp_pat
         assert "".join(store_ntriples(store)) == "".join(reference_ntriples(store))
 
 
+def _md5(path: Path) -> str:
+    import hashlib
+
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def _reference_md5(store_path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.md5()
+    with Store(store_path) as store:
+        for block in reference_ntriples(store):
+            digest.update(block.encode())
+    return digest.hexdigest()
+
+
+def test_parallel_ntriples_writes_the_reference_bytes(test_store: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendered by several processes (cuts inside the nodes and inside the relationships), the
+    file is the single-process writer's, byte for byte, on the test graph and a replicated one;
+    no temporary file is left behind."""
+    import importlib.util
+    import multiprocessing
+
+    from kg import ntriples_write as ntriples
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no 'fork' start method")
+    # kg.synthetic.replicate suffixes ids (MONDO:0000001.s0), which their patterns refuse as IRIs;
+    # the benchmark's generator makes exportable copies of the test graph's shape instead.
+    spec = importlib.util.spec_from_file_location("export_benchmark", Path(__file__).parents[1] / "benchmarks/export.py")
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    big = tmp_path / "stores" / "synthetic.sqlite"
+    big.parent.mkdir()
+    benchmark.make_store(big, 40)
+    monkeypatch.setattr(ntriples, "PARALLEL_MIN_ROWS", 0)
+    for store_path in (test_store, big):
+        expected = _reference_md5(store_path)
+        for workers in (1, 2, 3, 5):
+            out = tmp_path / f"graph-{workers}.nt"
+            with Store(store_path) as store:
+                assert len(ntriples._plan(store.path, workers)) == (1 if workers == 1 else workers)
+                with out.open("w", encoding="utf-8", newline="\n") as handle:
+                    count = write_store_ntriples(store, handle, workdir=tmp_path, workers=workers)
+            assert _md5(out) == expected
+            assert count == out.read_bytes().count(b"\n")
+        out = tmp_path / "exported.nt"
+        assert export_rdf(store_path, out, "ntriples") == count
+        assert _md5(out) == expected
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_parallel_ntriples_is_chosen_only_for_large_files(test_store: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small stores, standard output and in-memory buffers are written by one process."""
+    from kg import ntriples_write as ntriples
+
+    started: list[int] = []
+    monkeypatch.setattr(ntriples, "_write_parallel", lambda *args: started.append(1) or 0)
+    export_rdf(test_store, tmp_path / "small.nt", "ntriples")  # below PARALLEL_MIN_ROWS
+    with Store(test_store) as store:
+        assert write_store_ntriples(store, io.StringIO()) > 0  # no workdir
+    assert started == []
+    monkeypatch.setattr(ntriples, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(ntriples, "parallel_workers", lambda: 2)
+    export_rdf(test_store, tmp_path / "large.nt", "ntriples")
+    assert started == [1]
+
+
+def test_parallel_failure_in_a_worker_keeps_the_old_file(test_store: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record that cannot be exported in a worker's segment raises the named ExportError in
+    the parent; the old file stays, and neither the output's nor the workers' temporary files remain."""
+    from kg import ntriples_write as ntriples
+
+    out = tmp_path / "graph.nt"
+    out.write_text("old\n")
+    edge = Edge("pubmed:99999999", "TARGETS", "cellkg:target-t-cd19", {"bogus": 1}, Provenance(None, "curated"))
+    path = _store_with(tmp_path, test_store, [edge])
+    monkeypatch.setattr(ntriples, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(ntriples, "parallel_workers", lambda: 3)
+    last = ntriples._plan(path, 3)[-1]
+    assert last[0][0] == "edges" and last[0][1] < ("pubmed:99999999",)  # the bad record is a worker's
+    with pytest.raises(ExportError, match="property 'bogus'"):
+        export_rdf(path, out, "ntriples")
+    assert out.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 @pytest.mark.parametrize("text", [
     'plain', 'quote " inside', "back\\slash", "new\nline", "tab\there", "cr\rlf", "bell\x07 and \x7f del",
     "nul \x00 byte", "unicode: é 中文 🧬", "form\x0cfeed\x08back", "",
