@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.loaders import clinicaltrials, curated
-
 from kg.model import Node
 from kg.names import NameIndex
 from kg.resources import curated_dir

@@ -22,9 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.loaders.articles import Dictionary, parse_text
-
 from kg.build import build
+from kg.loaders.articles import Dictionary, parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "tests" / "data" / "articles"

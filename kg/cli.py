@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-StoreOpt = Annotated[Optional[Path], typer.Option(
+StoreOpt = Annotated[Path | None, typer.Option(
     "--store", help="The embedded store file (default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite).")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
 
@@ -44,7 +44,7 @@ def _check_format(fmt: str) -> str:
 @app.command()
 def build(
     store: StoreOpt = None,
-    data: Annotated[Optional[Path], typer.Option(
+    data: Annotated[Path | None, typer.Option(
         "--data", help="Data directory holding curated/ (default: $CELLKG_DATA or the packaged data).")] = None,
 ) -> None:
     """Build the graph from all sources, check it against the ontology, and save the embedded store."""
@@ -84,9 +84,9 @@ def ask(
     show_cypher: Annotated[bool, typer.Option(
         "--show-cypher", help="Print the Cypher with :param lines for the Neo4j Browser, and stop.")] = False,
     store: StoreOpt = None,
-    uri: Annotated[Optional[str], typer.Option("--uri", help="Neo4j URI (with --backend neo4j).")] = None,
-    user: Annotated[Optional[str], typer.Option("--user", help="Neo4j user (with --backend neo4j).")] = None,
-    database: Annotated[Optional[str], typer.Option("--database", help="Neo4j database (with --backend neo4j).")] = None,
+    uri: Annotated[str | None, typer.Option("--uri", help="Neo4j URI (with --backend neo4j).")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Neo4j user (with --backend neo4j).")] = None,
+    database: Annotated[str | None, typer.Option("--database", help="Neo4j database (with --backend neo4j).")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Answer a named question; every row carries its evidence level, patient count and source."""
@@ -96,12 +96,12 @@ def ask(
 
     question = get_question(name)
     params = _parse_params(param)
+    fmt = _check_format(fmt)
     if show_cypher:
         typer.echo(browser_script(question, params))
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
     rows = answer(question, params, backend, _store_path(store), **options)
-    fmt = _check_format(fmt)
     if fmt == "table":  # ids for machines stay in json/csv; people get a narrower table
         columns = [c for c in question.columns if c not in ("evidence", "disease_id")]
         render(rows, columns, fmt, title=question.description)
@@ -119,42 +119,38 @@ def lookup(
     """Find a node by any of its names and show its neighbourhood and evidence."""
     import json
 
-    from kg.lookup import EVIDENCE_COLUMNS, NEIGHBOUR_COLUMNS, lookup as find
-    from kg.render import render
+    from kg.lookup import EVIDENCE_COLUMNS, NEIGHBOUR_COLUMNS
+    from kg.lookup import lookup as find
+    from kg.render import cell, render
     from kg.store import Store
 
     fmt = _check_format(fmt)
     with Store(_store_path(store)) as db:
-        exact, found = find(db, term)
-    if not exact:
-        rows = [{"id": n.id, "class": n.label, "name": n.name} for n in found]  # type: ignore[union-attr]
+        found, candidates = find(db, term)
+    if candidates:
         if fmt == "table":
             typer.echo(f"no exact match for '{term}'; nodes whose names contain it:")
-        render(rows, ("id", "class", "name"), fmt)
-        return
-    if fmt == "json":
+        render([{"id": n.id, "class": n.label, "name": n.name} for n in candidates], ("id", "class", "name"), fmt)
+    elif fmt == "json":
         typer.echo(json.dumps([{"id": f.node.id, "class": f.node.label, "properties": dict(f.node.properties),
-                                "neighbours": f.neighbours, "evidence": f.evidence} for f in found],  # type: ignore[union-attr]
+                                "neighbours": f.neighbours, "evidence": f.evidence} for f in found],
                               indent=2, ensure_ascii=False))
-        return
-    for f in found:  # type: ignore[union-attr]
-        if fmt == "table":
-            props = dict(f.node.properties)
+    elif fmt == "csv":
+        render([row for f in found for row in f.evidence], EVIDENCE_COLUMNS, fmt)
+    else:
+        for f in found:
             typer.echo(f"{f.node.label} {f.node.id}: {f.node.name}")
-            for key in sorted(k for k in props if k != "name"):
-                from kg.render import cell
-
-                typer.echo(f"  {key}: {cell(props[key])}")
+            for key, value in sorted(f.node.properties.items()):
+                if key != "name":
+                    typer.echo(f"  {key}: {cell(value)}")
             render(f.neighbours, NEIGHBOUR_COLUMNS, fmt, title="Relationships")
             render(f.evidence, EVIDENCE_COLUMNS, fmt, title="Evidence")
-        else:
-            render(f.evidence, EVIDENCE_COLUMNS, fmt)
 
 
-UriOpt = Annotated[Optional[str], typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI or bolt://127.0.0.1:7687).")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", help="Neo4j user (default: $NEO4J_USERNAME or neo4j); "
+UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j URI (default: $NEO4J_URI or bolt://127.0.0.1:7687).")]
+UserOpt = Annotated[str | None, typer.Option("--user", help="Neo4j user (default: $NEO4J_USERNAME or neo4j); "
                                                  "the password is read from $NEO4J_PASSWORD only.")]
-DatabaseOpt = Annotated[Optional[str], typer.Option("--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).")]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Neo4j database (default: $NEO4J_DATABASE or neo4j).")]
 
 
 @app.command()
@@ -211,9 +207,9 @@ def stats(store: StoreOpt = None, fmt: FormatOpt = "table") -> None:
 
 
 # Commands defined beside the code they drive; each module imports only typer at load time.
-from kg.cli_export import export_app, validate_command  # noqa: E402
-from kg.loaders.articles_cli import extract_command  # noqa: E402
-from kg.loaders.clinicaltrials_fetch import fetch_command  # noqa: E402
+from kg.cli_export import export_app, validate_command
+from kg.loaders.articles_cli import extract_command
+from kg.loaders.clinicaltrials_fetch import fetch_command
 
 app.add_typer(export_app, name="export")
 app.command("validate")(validate_command)

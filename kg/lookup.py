@@ -26,15 +26,15 @@ class Found:
     evidence: list[dict[str, Any]]
 
 
-def lookup(store: Store, term: str) -> tuple[bool, list[Found] | list[Node]]:
-    """(True, details of exact matches) or (False, candidate nodes containing the term)."""
+def lookup(store: Store, term: str) -> tuple[list[Found], list[Node]]:
+    """(details of the exact matches, []) or ([], candidate nodes whose names contain the term)."""
     matches = store.find(term)
     if not matches:
         raise NotFound(f"nothing in the graph is called '{term}' (try part of a name, a code name or an id)")
     exact = [n for n in matches if term.strip().lower() in _names(n)]
     if not exact:
-        return False, matches
-    return True, [_details(store, node) for node in exact]
+        return [], matches
+    return [_details(store, node) for node in exact], []
 
 
 def _names(node: Node) -> set[str]:

@@ -27,7 +27,7 @@ def freeze(properties: Mapping[str, Any] | None) -> Mapping[str, Value]:
     return MappingProxyType(frozen)
 
 
-def _own_properties(record: "Node | Edge") -> None:
+def _own_properties(record: Node | Edge) -> None:
     """At construction, keep a private read-only copy, so no caller's dict can change a record."""
     object.__setattr__(record, "properties", freeze(record.properties))
 

@@ -102,7 +102,7 @@ class Schema:
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Schema":
+    def from_json(cls, text: str) -> Schema:
         raw: dict[str, Any] = json.loads(text)
         return cls(
             ontology_iri=raw["ontology_iri"],

@@ -105,7 +105,7 @@ class Store:
         if fmt != FORMAT_VERSION:
             raise StoreError(f"{path} has store format {fmt}, this cellkg reads {FORMAT_VERSION}: run `kg build`")
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.errors import DataError
 from kg.loaders.articles_match import (
     AMBIGUOUS,
     ENTITY_FIELDS,
@@ -46,8 +47,6 @@ from kg.loaders.articles_rules import (
     to_months,
     to_number,
 )
-
-from kg.errors import DataError
 
 __all__ = ["AMBIGUOUS", "ENTITY_FIELDS", "FIELDS", "GRADED", "IMPROVEMENT", "MAX_BYTES", "NUMBER_WORDS",
            "OUTCOME_FIELDS", "SOURCE", "Dictionary", "Entry", "Extraction", "Mention", "Proposal",

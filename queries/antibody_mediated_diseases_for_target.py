@@ -19,7 +19,7 @@ COLUMNS = ("disease", "disease_id", "target", "product", "level", "patients", "f
            "source", "evidence")
 
 
-def embedded(graph: "KnowledgeGraph", params: Mapping[str, str]) -> list[Row]:
+def embedded(graph: KnowledgeGraph, params: Mapping[str, str]) -> list[Row]:
     rows: list[Row] = []
     for target in match(graph, "Target", params["target"]):
         for _, product in graph.into(target.id, "TARGETS"):

@@ -19,7 +19,7 @@ COLUMNS = ("disease", "product", "targets", "level", "patients", "follow_up_mont
            "source", "evidence")
 
 
-def embedded(graph: "KnowledgeGraph", params: Mapping[str, str]) -> list[Row]:
+def embedded(graph: KnowledgeGraph, params: Mapping[str, str]) -> list[Row]:
     rows: list[Row] = []
     for disease, evidence, source in evidence_in_disease_family(graph, params["disease"]):
         outcomes = sorted(outcome_label(o, dict(e.properties)) for e, o in graph.out(evidence.id, "REPORTED_OUTCOME"))

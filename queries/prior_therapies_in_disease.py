@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 COLUMNS = ("therapy", "therapy_class", "disease", "product", "level", "patients", "source", "evidence")
 
 
-def embedded(graph: "KnowledgeGraph", params: Mapping[str, str]) -> list[Row]:
+def embedded(graph: KnowledgeGraph, params: Mapping[str, str]) -> list[Row]:
     rows: list[Row] = []
     for disease, evidence, source in evidence_in_disease_family(graph, params["disease"]):
         for _, therapy in graph.out(evidence.id, "HAS_PRIOR_THERAPY"):

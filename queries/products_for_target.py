@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 COLUMNS = ("product", "modality", "disease", "kind", "level", "patients", "source")
 
 
-def embedded(graph: "KnowledgeGraph", params: Mapping[str, str]) -> list[Row]:
+def embedded(graph: KnowledgeGraph, params: Mapping[str, str]) -> list[Row]:
     rows: list[Row] = []
     for target in match(graph, "Target", params["target"]):
         for _, product in graph.into(target.id, "TARGETS"):

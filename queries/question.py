@@ -28,7 +28,7 @@ class Question:
     description: str
     params: tuple[Param, ...]
     columns: tuple[str, ...]
-    embedded: Callable[["KnowledgeGraph", Mapping[str, str]], list[Row]]
+    embedded: Callable[[KnowledgeGraph, Mapping[str, str]], list[Row]]
 
     @property
     def cypher(self) -> str:
@@ -40,12 +40,12 @@ class Question:
 # ---- helpers for embedded implementations; each mirrors a Cypher idiom the .cypher files use
 
 
-def match(graph: "KnowledgeGraph", label: str, term: str) -> list["Node"]:
+def match(graph: KnowledgeGraph, label: str, term: str) -> list[Node]:
     """MATCH (n:Label) WHERE toLower(n.id|n.name|any synonym) = toLower($term)."""
     return graph.match(label, term)
 
 
-def outcome_label(outcome: "Node", props: Mapping[str, Any]) -> str:
+def outcome_label(outcome: Node, props: Mapping[str, Any]) -> str:
     """The outcome as a table cell: 'CRS grade 1', 'CRS grade 1-2', 'no ICANS'."""
     name = str(outcome.properties.get("abbreviation", outcome.name))
     if props.get("present") is False:
@@ -69,7 +69,7 @@ def sort_rows(rows: list[Row], keys: Sequence[str]) -> list[Row]:
     return sorted(unique, key=lambda r: [(r[k] is None, r[k] if r[k] is not None else "") for k in keys])
 
 
-def evidence_in_disease_family(graph: "KnowledgeGraph", term: str) -> Iterator[tuple["Node", "Node", "Node"]]:
+def evidence_in_disease_family(graph: KnowledgeGraph, term: str) -> Iterator[tuple[Node, Node, Node]]:
     """(disease, evidence, source) for evidence in the disease ``term`` names or its subtypes.
 
     Mirrors ``MATCH (d:Disease)-[:IS_A*0..]->(root) MATCH (e:Evidence)-[:IN_DISEASE]->(d)
@@ -84,6 +84,6 @@ def evidence_in_disease_family(graph: "KnowledgeGraph", term: str) -> Iterator[t
                     yield disease, evidence, source
 
 
-def one(graph: "KnowledgeGraph", node_id: str, predicate: str) -> "Node | None":
+def one(graph: KnowledgeGraph, node_id: str, predicate: str) -> Node | None:
     found = graph.out(node_id, predicate)
     return found[0][1] if found else None

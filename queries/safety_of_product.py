@@ -19,7 +19,7 @@ COLUMNS = ("product", "disease", "event", "present", "grade", "max_grade", "affe
            "source", "evidence")
 
 
-def embedded(graph: "KnowledgeGraph", params: Mapping[str, str]) -> list[Row]:
+def embedded(graph: KnowledgeGraph, params: Mapping[str, str]) -> list[Row]:
     rows: list[Row] = []
     for product in match(graph, "Product", params["product"]):
         for _, evidence in graph.into(product.id, "ABOUT_PRODUCT"):

@@ -90,7 +90,6 @@ def empty_neo4j(neo4j_server: dict[str, str]) -> Iterator[dict[str, str]]:
     import neo4j
 
     auth = (neo4j_server.get("NEO4J_USERNAME", "neo4j"), neo4j_server["NEO4J_PASSWORD"])
-    with neo4j.GraphDatabase.driver(neo4j_server["NEO4J_URI"], auth=auth) as driver:
-        with driver.session() as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+    with neo4j.GraphDatabase.driver(neo4j_server["NEO4J_URI"], auth=auth) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
     yield neo4j_server

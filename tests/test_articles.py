@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 from conftest import TEST_DATA, run_kg
+
+from kg.errors import DataError, KGError
 from kg.loaders.articles import (
     FIELDS,
     OUTCOME_FIELDS,
@@ -30,8 +32,6 @@ from kg.loaders.articles import (
 )
 from kg.loaders.articles_cli import TODO, build_record, render_yaml
 from kg.loaders.curated import load as load_curated
-
-from kg.errors import DataError, KGError
 from kg.model import Edge, Node
 
 ARTICLES = TEST_DATA / "articles"

@@ -1,10 +1,10 @@
 import sqlite3
 from pathlib import Path
 
+from conftest import TEST_DATA
+
 from kg.build import build
 from kg.store import Store
-
-from conftest import TEST_DATA
 
 
 def _dump(path: Path) -> list[str]:

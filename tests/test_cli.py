@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import run_kg
+
 from kg.cli import app
 
 

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from conftest import TEST_DATA, run_kg
+
 from kg.errors import DataError, KGError, UsageError
 from kg.loaders import clinicaltrials as ct
 from kg.loaders import curated

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 from typing import Any
 
 import neo4j
 import pytest
-
 from conftest import run_kg
+
 from kg.backends import open_backend
 from kg.backends.memory import MemoryBackend
 from kg.backends.neo4j import Neo4jBackend
@@ -158,12 +157,13 @@ def test_password_is_never_a_cli_option() -> None:
 
 # ---- faults during a load: the database stays as it was before that load
 
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
+import subprocess
+import sys
+import time
 
-from conftest import LOCAL_SCRIPT  # noqa: E402
-from kg.synthetic import replicate  # noqa: E402
+from conftest import LOCAL_SCRIPT
+
+from kg.synthetic import replicate
 
 
 @pytest.fixture(scope="module")

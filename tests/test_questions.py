@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.ask import answer, browser_script, check_params
 from kg.backends.memory import MemoryBackend
 from kg.errors import NotFound, UsageError
-from kg.ask import answer, browser_script, check_params
 from kg.queries import all_questions, get_question
 
 

@@ -20,7 +20,7 @@ BACKENDS: dict[str, str] = {
 }
 
 
-def open_backend(name: str, **options: Any) -> "GraphBackend":
+def open_backend(name: str, **options: Any) -> GraphBackend:
     """Import and open the backend registered as ``name``."""
     try:
         target = BACKENDS[name]

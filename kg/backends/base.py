@@ -22,16 +22,16 @@ class GraphBackend(ABC):
         """(id, name) of the nodes of ``node_class`` that ``term`` names (id, name or synonym)."""
 
     @abstractmethod
-    def ask(self, question: "Question", params: Mapping[str, str]) -> list["Row"]:
+    def ask(self, question: Question, params: Mapping[str, str]) -> list[Row]:
         """Rows of a named question, in the question's column order."""
 
-    def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list["Row"]:
+    def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         raise NotImplementedError(f"the {self.name} backend does not run Cypher")
 
     def close(self) -> None:
         """Release connections and files."""
 
-    def __enter__(self) -> "GraphBackend":
+    def __enter__(self) -> GraphBackend:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

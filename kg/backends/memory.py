@@ -32,6 +32,6 @@ class MemoryBackend(GraphBackend):
     def resolve(self, node_class: str, term: str) -> list[tuple[str, str]]:
         return [(n.id, n.name) for n in self.graph.match(node_class, term)]
 
-    def ask(self, question: "Question", params: Mapping[str, str]) -> list["Row"]:
+    def ask(self, question: Question, params: Mapping[str, str]) -> list[Row]:
         rows = question.embedded(self.graph, params)
         return [{c: row.get(c) for c in question.columns} for row in rows]

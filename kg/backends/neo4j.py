@@ -149,11 +149,11 @@ class Neo4jBackend(GraphBackend):
                           {"term": term})
         return [(r["id"], r["name"]) for r in rows]
 
-    def ask(self, question: "Question", params: Mapping[str, str]) -> list["Row"]:
+    def ask(self, question: Question, params: Mapping[str, str]) -> list[Row]:
         rows = self._read(question.cypher, params)
         return [{c: row.get(c) for c in question.columns} for row in rows]
 
-    def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list["Row"]:
+    def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a user's query in a read transaction; a write is refused by the server."""
         with _translated(self.uri, self.database):
             with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
