@@ -102,9 +102,8 @@ def ask(
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
     rows = answer(question, params, backend, _store_path(store), **options)
-    if fmt == "table":  # ids for machines stay in json/csv; people get a narrower table
-        columns = [c for c in question.columns if c not in ("evidence", "disease_id")]
-        render(rows, columns, fmt, title=question.description)
+    if fmt == "table":
+        render(rows, question.table_columns, fmt, title=question.description)
         typer.echo(f"{len(rows)} rows (evidence ids: --format csv or json)")
     else:
         render(rows, question.columns, fmt)

@@ -265,8 +265,7 @@ class NTriples:
         extra = 0  # lines beyond one per part
         append = parts.append
         terms, types, mint, scan = self._terms, self._type, self._mint, _SCAN
-        tables, fast_prop, text_of = self._node_props, self._fast_prop, _text
-        needs_escape, provenance = _NEEDS_ESCAPE, self._fast_provenance
+        fast_props, provenance = self._fast_properties, self._fast_provenance
         for row in rows:
             mark, extra_mark = len(parts), extra
             try:
@@ -277,28 +276,7 @@ class NTriples:
                     obj, end = scan(props, 0)
                     if end != len(props) or obj.__class__ is not dict:
                         raise _Slow
-                    table = tables.get(label) or {}
-                    for key, value in obj.items():
-                        hit = table.get(key) or fast_prop(label, key, False)
-                        head, lexical, tail, name = hit
-                        if value.__class__ is str and lexical is text_of:
-                            text = value
-                        elif value.__class__ is list or value.__class__ is tuple:
-                            for item in value:
-                                text = item if item.__class__ is str and lexical is text_of else lexical(item)
-                                if needs_escape(text):
-                                    text = text.translate(_ESCAPES)
-                                append(f"{s}{head}{text}{tail}")
-                            continue
-                        else:
-                            text = lexical(value)
-                        if needs_escape(text):
-                            text = text.translate(_ESCAPES)
-                        if name:
-                            append(f'{s}{head}{text}{tail}{s}{name}{text}" .\n')
-                            extra += 1
-                        else:
-                            append(f"{s}{head}{text}{tail}")
+                    extra += fast_props(s, label, obj, False, append)
                 if prov != "{}":
                     extra += provenance(s, prov, id_, append)
             except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error

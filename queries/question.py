@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 
+#: Columns that only identify (a row's Evidence node, a disease's CURIE); left out of tables.
+ID_COLUMNS = ("evidence", "disease_id")
+
 
 @dataclass(frozen=True)
 class Param:
@@ -29,6 +32,11 @@ class Question:
     params: tuple[Param, ...]
     columns: tuple[str, ...]
     embedded: Callable[[KnowledgeGraph, Mapping[str, str]], list[Row]]
+
+    @property
+    def table_columns(self) -> tuple[str, ...]:
+        """The columns people see in a table: identifiers for machines stay in JSON and CSV."""
+        return tuple(c for c in self.columns if c not in ID_COLUMNS)
 
     @property
     def cypher(self) -> str:
