@@ -5,18 +5,19 @@ it with rdflib, see kg.rdf). Every relationship is written twice: the direct tri
 ``rdf:Statement`` whose IRI is a hash of (source, type, target) and which carries the
 relationship's properties and provenance. Nodes carry their provenance directly:
 ``dcterms:source``, ``cellkg:loader``, ``cellkg:location``. IRIs and literal spellings come from
-kg.iri. Nothing heavy is imported here: rows are read with sqlite3 alone.
+kg.iri. Nothing heavy is imported here: rows are read with sqlite3 and decoded with orjson.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from kg.errors import ExportError
 from kg.iri import (
@@ -41,6 +42,7 @@ from kg.iri import (
     nt_string,
 )
 from kg.schema import Schema
+from kg.store import PROV_COLUMNS
 
 
 class NTriples:
@@ -63,7 +65,9 @@ class NTriples:
         # owner -> key -> (head, lexical, tail, ' <rdfs:label> "' when the key is "name" else "").
         self._node_props: dict[str, dict[str, tuple[str, Callable[[Any], str], str, str]]] = {}
         self._edge_props: dict[str, dict[str, tuple[str, Callable[[Any], str], str, str]]] = {}
-        self._loader_lines: dict[str, str] = {}
+        self._source_tails: dict[str, str] = {}
+        self._loader_tails: dict[str, str] = {}
+        self._location = f' <{LOCATION}> "'
         self._statement = f"<{minter.base}statement/"
 
     def term(self, curie: str, node: str | None = None) -> str:
@@ -170,19 +174,21 @@ class NTriples:
     # ------------------------------------------------------------ fast path over store rows
     #
     # node_rows / edge_rows produce exactly the text of node() / edge() over the decoded rows
-    # (tests/test_rdf.py compares them byte for byte), with the common case inlined: no call per
-    # triple, property IRIs and datatypes looked up once per (owner, key), CURIEs checked with one
-    # precompiled match per prefix, JSON decoded by the C scanner alone. Anything unusual (an
-    # unknown class, property or prefix, a value of the wrong type, provenance in another shape)
-    # drops that one record's partial output and renders it through node() / edge(), which either
-    # produce the same text or raise the ExportError that names the record.
+    # (tests/test_rdf.py compares them byte for byte), with the common case inlined. A record is
+    # gathered as its subject and its "tails", one per triple (' <predicate> object .\n'), then
+    # written as subject + subject.join(tails): the triple count is the number of tails. Property
+    # IRIs and datatypes are looked up once per (owner, key), CURIEs checked with one precompiled
+    # match per prefix, JSON decoded by orjson, provenance tails cached. Anything unusual (an
+    # unknown class, property or prefix, a value of the wrong type, JSON that orjson refuses)
+    # renders that one record through node() / edge() instead, which either produce the same text
+    # or raise the ExportError that names the record.
 
-    def _mint(self, curie: str, node: str | None = None) -> str:
+    def _mint(self, curie: str) -> str:
         """``<IRI>`` of a CURIE missing from the term cache (same result and cache as term())."""
         prefix, _, local = curie.partition(":")
         fast = self.minter.fast_checks.get(prefix)
         if fast is None or fast[1](local) is None:
-            return self.term(curie, node)
+            return self.term(curie)
         if len(self._terms) >= self.TERM_CACHE:
             self._terms.clear()
         term = self._terms[curie] = f"<{fast[0]}{local}>"
@@ -196,10 +202,13 @@ class NTriples:
             hit = table[key] = (head, lexical, tail, f' <{RDFS_LABEL}> "' if key == "name" else "")
         return hit
 
-    def _fast_properties(self, s: str, owner: str, props: dict[str, Any], edge: bool, append: Any) -> int:
-        """Appends the property lines, one a part but for a name (two); returns the number of names."""
-        names = 0
+    def _property_tails(self, owner: str, props: dict[str, Any], edge: bool, plain: bool, tails: list[str]) -> None:
+        """Appends a tail per property value, and the rdfs:label tail of a name. ``plain``: the
+        JSON text held no backslash and no DEL, so no string in it needs an N-Triples escape (JSON
+        holds a quote, a backslash or a control character only escaped, with a backslash; DEL it
+        may hold raw)."""
         table = (self._edge_props if edge else self._node_props).get(owner) or {}
+        append = tails.append
         for key, value in props.items():
             hit = table.get(key)
             if hit is None:
@@ -207,174 +216,124 @@ class NTriples:
             head, lexical, tail, label = hit
             if value.__class__ is str and lexical is _text:
                 text = value
-            elif value.__class__ is list or value.__class__ is tuple:
+            elif value.__class__ is list:
                 for item in value:
                     text = item if item.__class__ is str and lexical is _text else lexical(item)
-                    if _NEEDS_ESCAPE(text):
+                    if not plain and _NEEDS_ESCAPE(text):
                         text = text.translate(_ESCAPES)
-                    append(f"{s}{head}{text}{tail}")
+                    append(f"{head}{text}{tail}")
                 continue
             else:
                 text = lexical(value)
-            if _NEEDS_ESCAPE(text):
+            if not plain and _NEEDS_ESCAPE(text):
                 text = text.translate(_ESCAPES)
+            append(f"{head}{text}{tail}")
             if label:
-                append(f'{s}{head}{text}{tail}{s}{label}{text}" .\n')
-                names += 1
-            else:
-                append(f"{s}{head}{text}{tail}")
-        return names
+                append(f'{label}{text}" .\n')
 
-    def _loader_line(self, loader: str) -> str:
-        line = self._loader_lines.get(loader)
-        if line is None:
-            if len(self._loader_lines) >= 1024:
-                self._loader_lines.clear()
-            line = self._loader_lines[loader] = f' <{LOADER}> "{nt_string(loader)}" .\n'
-        return line
-
-    def _fast_provenance(self, s: str, prov: str, context: str, append: Any) -> int:
-        """Append the provenance triples of subject ``s`` in one part; returns the extra lines.
-
-        Raises _Slow for any shape only the reference path renders (an http source, odd JSON).
-        """
-        match = _PROV.match(prov)
-        if match is None:
-            raise _Slow
-        loader, location, source = match.groups()
-        if source and source.startswith(("http://", "https://")):
-            raise _Slow
-        if location and _NEEDS_ESCAPE(location):
-            location = location.translate(_ESCAPES)
-        lines = []
+    def _provenance_tails(self, source: str | None, loader: str, location: str | None, tails: list[str]) -> None:
         if source:
-            lines.append(f"{s} <{SOURCE}> {self._terms.get(source) or self._mint(source, context)} .\n")
+            tails.append(self._source_tails.get(source) or self._source_tail(source))
         if loader:
-            lines.append(f"{s}{self._loader_line(loader)}")
+            tails.append(self._loader_tails.get(loader) or self._loader_tail(loader))
         if location:
-            lines.append(f'{s} <{LOCATION}> "{location}" .\n')
-        if not lines:
-            return 0
-        append("".join(lines))
-        return len(lines) - 1
+            if _NEEDS_ESCAPE(location):
+                location = location.translate(_ESCAPES)
+            tails.append(f'{self._location}{location}" .\n')
 
-    def node_rows(self, rows: Iterable[tuple[str, str, str, str]]) -> tuple[str, int]:
-        """(N-Triples, triple count) of store rows (id, label, properties JSON, provenance JSON):
-        the text is equal to joining node() over the decoded rows."""
+    def _source_tail(self, source: str) -> str:
+        """' <dcterms:source> <IRI> .\\n' of a provenance source (a CURIE or an http(s) URL)."""
+        if len(self._source_tails) >= self.TERM_CACHE:
+            self._source_tails.clear()
+        iri = f"<{self.minter.reference(source, source)}>" if source.startswith(("http://", "https://")) \
+            else self._terms.get(source) or self._mint(source)
+        tail = self._source_tails[source] = f" <{SOURCE}> {iri} .\n"
+        return tail
+
+    def _loader_tail(self, loader: str) -> str:
+        if len(self._loader_tails) >= 1024:
+            self._loader_tails.clear()
+        tail = self._loader_tails[loader] = f' <{LOADER}> "{nt_string(loader)}" .\n'
+        return tail
+
+    def node_rows(self, rows: Iterable[tuple[Any, ...]]) -> tuple[str, int]:
+        """(N-Triples, triple count) of store rows (id, label, properties JSON, prov_source,
+        prov_loader, prov_location): the text is equal to joining node() over the decoded rows."""
         parts: list[str] = []
-        extra = 0  # lines beyond one per part
+        count = 0
         append = parts.append
-        terms, types, mint, scan = self._terms, self._type, self._mint, _SCAN
-        fast_props, provenance = self._fast_properties, self._fast_provenance
+        terms, types, mint, loads = self._terms, self._type, self._mint, orjson.loads
+        property_tails, provenance_tails = self._property_tails, self._provenance_tails
         for row in rows:
-            mark, extra_mark = len(parts), extra
             try:
-                id_, label, props, prov = row
-                s = terms.get(id_) or mint(id_)
-                append(f"{s}{types[label]}")
+                id_, label, props, source, loader, location = row
+                tails = [types[label]]
                 if props != "{}":
-                    obj, end = scan(props, 0)
-                    if end != len(props) or obj.__class__ is not dict:
+                    obj = loads(props)
+                    if obj.__class__ is not dict:
                         raise _Slow
-                    extra += fast_props(s, label, obj, False, append)
-                if prov != "{}":
-                    extra += provenance(s, prov, id_, append)
-            except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
-                del parts[mark:]
-                id_, label, props, prov = row
-                block = self.node(id_, label, json.loads(props), *_provenance_fields(prov))
+                    property_tails(label, obj, False, "\\" not in props and "\x7f" not in props, tails)
+                if loader is not None:
+                    provenance_tails(source, loader, location, tails)
+                s = terms.get(id_) or mint(id_)
+            except Exception:  # noqa: BLE001 - node() renders it, or raises the named error
+                block = self.node(row[0], row[1], json.loads(row[2]), *row[3:])
                 append(block)
-                extra = extra_mark + block.count("\n") - 1
-        return "".join(parts), len(parts) + extra
+                count += block.count("\n")
+                continue
+            append(s)
+            append(s.join(tails))
+            count += len(tails)
+        return "".join(parts), count
 
-    def edge_rows(self, rows: Iterable[tuple[str, str, str, str, str]]) -> tuple[str, int]:
+    def edge_rows(self, rows: Iterable[tuple[Any, ...]]) -> tuple[str, int]:
         """(N-Triples, triple count) of store rows (source, type, target, properties JSON,
-        provenance JSON): the text is equal to joining edge() over the decoded rows."""
+        prov_source, prov_loader, prov_location): the text is equal to joining edge() over the
+        decoded rows."""
         parts: list[str] = []
-        extra = 0  # lines beyond one per part
+        count = 0
         append = parts.append
-        terms, rels, mint, scan = self._terms, self._rel, self._mint, _SCAN
-        fast_props, provenance = self._fast_properties, self._fast_provenance
+        terms, rels, mint, loads = self._terms, self._rel, self._mint, orjson.loads
+        property_tails, provenance_tails = self._property_tails, self._provenance_tails
         statement, blake2b = self._statement, hashlib.blake2b
-        reified = f"<{RDF_TYPE}> <{RDF_STATEMENT}> .\n"
-        subject, predicate_, object_ = f"<{RDF_SUBJECT}> ", f"<{RDF_PREDICATE}> ", f"<{RDF_OBJECT}> "
+        reified = f" <{RDF_TYPE}> <{RDF_STATEMENT}> .\n"
+        subject, predicate_, object_ = f" <{RDF_SUBJECT}> ", f" <{RDF_PREDICATE}> ", f" <{RDF_OBJECT}> "
         derived = f" <{DERIVED_FROM}> "
         for row in rows:
-            mark, extra_mark = len(parts), extra + 4  # the first part holds five lines
             try:
-                source, predicate, target, props, prov = row
+                source, predicate, target, props, src, loader, location = row
                 p = rels[predicate]
                 s = terms.get(source) or mint(source)
                 o = terms.get(target) or mint(target)
-                key = f"{source}\x1f{predicate}\x1f{target}".encode()
-                st = f"{statement}{blake2b(key, digest_size=12).hexdigest()}>"
-                append(f"{s} {p} {o} .\n{st} {reified}{st} {subject}{s} .\n{st} {predicate_}{p} .\n"
-                       f"{st} {object_}{o} .\n")
-                extra = extra_mark
+                tails = [reified, f"{subject}{s} .\n", f"{predicate_}{p} .\n", f"{object_}{o} .\n"]
                 if props != "{}":
-                    obj, end = scan(props, 0)
-                    if end != len(props) or obj.__class__ is not dict:
+                    obj = loads(props)
+                    if obj.__class__ is not dict:
                         raise _Slow
-                    if obj:
-                        extra += fast_props(st, predicate, obj, True, append)
-                        evidence = obj.get("evidence")
-                        if evidence is not None:
-                            if evidence.__class__ is not list:
-                                raise _Slow
-                            for item in evidence:
-                                append(f"{st}{derived}{terms.get(item) or mint(item, source)} .\n")
-                if prov != "{}":
-                    extra += provenance(st, prov, source, append)
-            except Exception:  # noqa: BLE001 - node()/edge() re-render it, or raise the named error
-                del parts[mark:]
-                source, predicate, target, props, prov = row
-                props = json.loads(props) if props != "{}" else {}
-                block = self.edge(source, predicate, target, props, *_provenance_fields(prov))
+                    property_tails(predicate, obj, True, "\\" not in props and "\x7f" not in props, tails)
+                    evidence = obj.get("evidence")
+                    if evidence is not None:
+                        if evidence.__class__ is not list:
+                            raise _Slow
+                        for item in evidence:
+                            tails.append(f"{derived}{terms.get(item) or mint(item)} .\n")
+                if loader is not None:
+                    provenance_tails(src, loader, location, tails)
+            except Exception:  # noqa: BLE001 - edge() renders it, or raises the named error
+                block = self.edge(row[0], row[1], row[2], json.loads(row[3]), *row[4:])
                 append(block)
-                extra = extra_mark - 4 + block.count("\n") - 1
-        return "".join(parts), len(parts) + extra
+                count += block.count("\n")
+                continue
+            key = f"{source}\x1f{predicate}\x1f{target}".encode()
+            st = f"{statement}{blake2b(key, digest_size=12).hexdigest()}>"
+            append(f"{s} {p} {o} .\n{st}")
+            append(st.join(tails))
+            count += len(tails) + 1
+        return "".join(parts), count
 
 
 class _Slow(Exception):
     """A record the fast path leaves to node() / edge()."""
-
-
-#: The C scanner behind json.loads, called directly: (value, end index) of the JSON text at 0.
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-
-
-_QUERIES = {"nodes": "SELECT id, label, properties, provenance FROM nodes ORDER BY id",
-            "edges": "SELECT source, predicate, target, properties, provenance FROM edges "
-                     "ORDER BY source, predicate, target"}
-
-
-def _connect(path: Path) -> Any:
-    import sqlite3
-
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-
-
-def _rows(path: Path, table: str) -> Iterator[tuple[Any, ...]]:
-    """The store's rows in key order, read straight from SQLite (no record objects on the way)."""
-    db = _connect(path)
-    try:
-        yield from db.execute(_QUERIES[table])
-    finally:
-        db.close()
-
-
-# The store writes provenance as compact, key-sorted JSON (kg.store._prov); this reads that exact
-# shape without the json module's overhead, and falls back to json for anything else.
-_PROV = re.compile(r'\{"loader":"([^"\\]*)","location":(?:"([^"\\]*)"|null),"source":(?:"([^"\\]*)"|null)\}\Z')
-
-
-def _provenance_fields(text: str) -> tuple[str | None, str | None, str | None]:
-    """(source, loader, location) of a stored provenance JSON object."""
-    match = _PROV.match(text)
-    if match is not None:
-        return match.group(3), match.group(1), match.group(2)
-    prov = json.loads(text)
-    return prov.get("source"), prov.get("loader"), prov.get("location")
 
 
 #: Records per block of store_ntriples: large enough that the per-block costs vanish, small enough
@@ -384,19 +343,21 @@ BATCH = 1024
 FLUSH_CHARS = 1 << 20
 
 
-_KEYS = {"nodes": ("id",), "edges": ("source", "predicate", "target")}
-_COLUMNS = {"nodes": "id, label, properties, provenance",
-            "edges": "source, predicate, target, properties, provenance"}
+#: The store's rows of each table in key order, in the shape node_rows / edge_rows take.
+COLUMNS = {"nodes": f"id, label, properties, {PROV_COLUMNS}",
+            "edges": f"source, predicate, target, properties, {PROV_COLUMNS}"}
+KEYS = {"nodes": ("id",), "edges": ("source", "predicate", "target")}
 
 #: A piece of a table in key order: (table, first key or None, key it stops before or None).
 Piece = tuple[str, "tuple[str, ...] | None", "tuple[str, ...] | None"]
+WHOLE: list[Piece] = [("nodes", None, None), ("edges", None, None)]
 
 
-def _piece_query(piece: Piece) -> tuple[str, tuple[str, ...]]:
-    """The SELECT (and its parameters) of a piece: its rows in the order of _QUERIES."""
+def piece_query(piece: Piece) -> tuple[str, tuple[str, ...]]:
+    """The SELECT (and its parameters) of a piece: its rows in key order."""
     table, low, high = piece
-    keys = ", ".join(_KEYS[table])
-    marks = ", ".join("?" * len(_KEYS[table]))
+    keys = ", ".join(KEYS[table])
+    marks = ", ".join("?" * len(KEYS[table]))
     where: list[str] = []
     params: tuple[str, ...] = ()
     if low is not None:
@@ -406,17 +367,21 @@ def _piece_query(piece: Piece) -> tuple[str, tuple[str, ...]]:
         where.append(f"({keys}) < ({marks})")
         params += high
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    return f"SELECT {_COLUMNS[table]} FROM {table}{clause} ORDER BY {keys}", params
+    return f"SELECT {COLUMNS[table]} FROM {table}{clause} ORDER BY {keys}", params
 
 
-_WHOLE: list[Piece] = [("nodes", None, None), ("edges", None, None)]
+def connect(path: Path) -> Any:
+    """A read-only connection to the store (the writer reads rows straight from SQLite)."""
+    import sqlite3
+
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def _piece_blocks(maker: NTriples, db: Any, pieces: Iterable[Piece], batch: int) -> Iterator[tuple[str, int]]:
+def piece_blocks(maker: NTriples, db: Any, pieces: Iterable[Piece], batch: int = BATCH) -> Iterator[tuple[str, int]]:
     """(N-Triples, triple count) blocks of the pieces' rows, ``batch`` records to a block."""
     for piece in pieces:
         render = maker.node_rows if piece[0] == "nodes" else maker.edge_rows
-        rows = db.execute(*_piece_query(piece))  # the cursor itself: rows come straight from SQLite
+        rows = db.execute(*piece_query(piece))  # the cursor itself: rows come straight from SQLite
         while True:
             text, count = render(islice(rows, batch))
             if not text:
@@ -424,35 +389,38 @@ def _piece_blocks(maker: NTriples, db: Any, pieces: Iterable[Piece], batch: int)
             yield text, count
 
 
-def _store_blocks(store: Any, base: str | None, batch: int) -> Iterator[tuple[str, int]]:
-    """(N-Triples, triple count) blocks of the whole store: the header, then the nodes and the
-    relationships, ``batch`` records to a block."""
-    maker = NTriples(store.schema(), IriMinter(store.schema(), base))
-    header = maker.header(store.build_id())
-    yield header, header.count("\n")
-    db = _connect(store.path)
-    try:
-        yield from _piece_blocks(maker, db, _WHOLE, batch)
-    finally:
-        db.close()
+def maker_for(store: Any, base: str | None = None) -> NTriples:
+    """The NTriples formatter of a store's schema, with IRIs under ``base`` (default: $CELLKG_BASE_IRI)."""
+    schema = store.schema()
+    return NTriples(schema, IriMinter(schema, base))
 
 
 def store_ntriples(store: Any, base: str | None = None, batch: int = BATCH) -> Iterator[str]:
     """The whole store as N-Triples blocks: the header, then the nodes and the relationships,
     ``batch`` records to a block. Memory stays flat."""
-    for text, _ in _store_blocks(store, base, batch):
-        yield text
+    maker = maker_for(store, base)
+    yield maker.header(store.build_id())
+    db = connect(store.path)
+    try:
+        for text, _ in piece_blocks(maker, db, WHOLE, batch):
+            yield text
+    finally:
+        db.close()
 
 
 def reference_ntriples(store: Any, base: str | None = None) -> Iterator[str]:
     """store_ntriples without the fast path: one node() / edge() block per record (the reference
     the fast path is tested against)."""
-    maker = NTriples(store.schema(), IriMinter(store.schema(), base))
+    maker = maker_for(store, base)
     yield maker.header(store.build_id())
-    for id_, label, props, prov in _rows(store.path, "nodes"):
-        yield maker.node(id_, label, json.loads(props), *_provenance_fields(prov))
-    for source, predicate, target, props, prov in _rows(store.path, "edges"):
-        yield maker.edge(source, predicate, target, json.loads(props), *_provenance_fields(prov))
+    db = connect(store.path)
+    try:
+        for id_, label, props, *prov in db.execute(piece_query(WHOLE[0])[0]):
+            yield maker.node(id_, label, json.loads(props), *prov)
+        for source, predicate, target, props, *prov in db.execute(piece_query(WHOLE[1])[0]):
+            yield maker.edge(source, predicate, target, json.loads(props), *prov)
+    finally:
+        db.close()
 
 
 def write_ntriples(blocks: Iterable[str], out: IO[str], chunk: int = 4096) -> int:

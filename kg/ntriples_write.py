@@ -1,55 +1,53 @@
-"""Writing a built store as N-Triples to a file: by one process, or by several for a large store.
+"""Writing a built store as N-Triples: by one process, or by several taking turns.
 
-The rendering itself is kg.ntriples; this module decides how many processes render which rows
-and stitches their parts together, so the bytes are the same either way.
+The rendering itself is kg.ntriples; this module decides which process renders which rows and
+keeps their text in order, so the bytes are the same either way.
+
+Taking turns
+------------
+The rows (the nodes in key order, then the relationships in key order) are cut into pieces of
+about PIECE_ROWS rows (see plan). With N forked workers, worker j renders pieces j, j+N, j+2N...
+For each piece it renders the text, waits for its turn (a byte on its own pipe), writes the text
+straight to the output's file descriptor (which every forked process shares, offset included),
+and hands the turn to the next worker. So the text arrives in order, the workers render at the
+same time, nothing is staged in temporary files or copied through the parent, and each process
+holds one piece at a time. The parent writes the header, starts the workers and collects their
+triple counts; the first failure (the ExportError that names a record, or a worker that died)
+stops the others and is raised in the parent.
+
+One process writes when the output has no file descriptor of its own or is not UTF-8 (an
+in-memory buffer), the store holds fewer than PARALLEL_MIN_ROWS rows (a fork costs more than it
+saves), one CPU is usable, or the platform cannot fork ('spawn' would reload the Bioregistry in
+every worker, about 1.4 s).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import io
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import ExportError
-from kg.iri import IriMinter
-from kg.ntriples import _KEYS, _WHOLE, BATCH, NTriples, Piece, _connect, _piece_blocks
+from kg.ntriples import KEYS, WHOLE, NTriples, Piece, connect, maker_for, piece_blocks, piece_query
 
-#
-# write_store_ntriples can render the store in several processes at once. The output is the
-# nodes in key order, then the relationships in key order; that sequence of rows is cut into
-# contiguous segments of about equal work (a cut may fall inside either table, at a key found
-# with LIMIT/OFFSET over the primary key). The parent writes the header and the first segment
-# straight to ``out``; each further segment is rendered by a forked worker, which opens the
-# store read-only itself and streams its text into its own temporary file in ``workdir``; the
-# parent then appends those files to ``out`` in order, in COPY_CHUNK pieces. The bytes are the
-# single-process writer's, the memory per process is that of one block, and every temporary
-# file is removed whatever happens (the caller's own temporary output is atomic_write's).
-#
-# The single-process path is kept, explicitly, when
-#   * no ``workdir`` is given (standard output, an in-memory buffer: there is nowhere to stage);
-#   * the store holds fewer than PARALLEL_MIN_ROWS nodes and relationships (start-up dominates);
-#   * one CPU is available, or the platform has no 'fork' start method: 'spawn' would reload
-#     the Bioregistry in every worker (about 1.4 s), more than the whole export it would share.
-
-#: Below this many rows (nodes + relationships) the store is written by one process: a fork costs
-#: some 10 ms; at 35,000 rows (the benchmark's quarter size) two processes already take 0.30 s, one 0.42 s.
+#: Below this many rows (nodes + relationships) one process writes the store.
 PARALLEL_MIN_ROWS = 20_000
-#: At most this many processes (parent included) render one store.
+#: At most this many worker processes render one store.
 MAX_WORKERS = 4
-#: A node row costs about this many relationship rows of rendering (measured on the benchmark).
-NODE_WEIGHT = 1.0
-#: Characters (bytes) per copy when a worker's part is appended to the output.
-COPY_CHUNK = 1 << 20
+#: Rows per piece: a few megabytes of text, so that turns are cheap and memory stays flat.
+PIECE_ROWS = 2048
+#: Rowids asked for in one query while planning (well below SQLite's limit on parameters).
+_SAMPLE_CHUNK = 500
 
 
 def parallel_workers() -> int:
-    """Processes write_store_ntriples uses for a large store: the usable CPUs, at most
-    MAX_WORKERS; 1 when the 'fork' start method is not available."""
+    """Worker processes for a large store: the usable CPUs, at most MAX_WORKERS; 1 when the
+    'fork' start method is not available."""
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -61,52 +59,110 @@ def parallel_workers() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
-def _plan(path: Path, workers: int) -> list[list[Piece]]:
-    """The store's rows cut into at most ``workers`` segments of about equal work, in order."""
-    db = _connect(path)
+def plan(db: Any, rows: int | None = None) -> list[Piece]:
+    """Every row of the store, in output order, as pieces of about ``rows`` rows (PIECE_ROWS).
+
+    The cuts are the keys of every ``rows``-th rowid, sorted: a point lookup each, where finding
+    the k-th key in key order would scan the index. kg.store inserts rows in key order, so the
+    pieces are even; in any other store the sorted keys are still valid cuts, only less even.
+    """
+    rows = rows or PIECE_ROWS
+    pieces: list[Piece] = []
+    for table in ("nodes", "edges"):
+        top = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        keys = ", ".join(KEYS[table])
+        rowids = range(rows, top + 1, rows)
+        cuts: set[tuple[str, ...]] = set()
+        for start in range(0, len(rowids), _SAMPLE_CHUNK):
+            chunk = rowids[start:start + _SAMPLE_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            cuts.update(tuple(row) for row in db.execute(f"SELECT {keys} FROM {table} WHERE rowid IN ({marks})",
+                                                          list(chunk)))
+        bounds: list[tuple[str, ...] | None] = [None, *sorted(cuts), None]
+        pieces += [(table, low, high) for low, high in pairwise(bounds)]
+    return pieces
+
+
+def _row_estimate(db: Any) -> int:
+    return sum(db.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0] for t in ("nodes", "edges"))
+
+
+def _descriptor(out: IO[str]) -> int | None:
+    """The file descriptor under ``out`` when raw UTF-8 bytes may be written to it, else None."""
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8":
+        return None
     try:
-        nodes = db.execute("SELECT count(*) FROM nodes").fetchone()[0]
-        edges = db.execute("SELECT count(*) FROM edges").fetchone()[0]
-        if workers < 2 or nodes + edges < PARALLEL_MIN_ROWS:
-            return [_WHOLE]
-        total = nodes * NODE_WEIGHT + edges
-        cuts: list[tuple[str, tuple[str, ...]]] = []  # (table, first key of the next segment)
-        for k in range(1, workers):
-            at = total * k / workers
-            table, offset = ("nodes", int(at / NODE_WEIGHT)) if at < nodes * NODE_WEIGHT else \
-                ("edges", int(at - nodes * NODE_WEIGHT))
-            keys = ", ".join(_KEYS[table])
-            row = db.execute(f"SELECT {keys} FROM {table} ORDER BY {keys} LIMIT 1 OFFSET ?", (offset,)).fetchone()
-            if row is not None and (not cuts or cuts[-1] != (table, tuple(row))):
-                cuts.append((table, tuple(row)))
+        return out.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+
+
+def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, workers: int | None = None) -> int:
+    """The whole store as N-Triples into ``out``; returns the number of triples written.
+
+    ``workers`` processes render a large store (default parallel_workers(); see "taking turns"
+    above) when ``out`` is a UTF-8 file or pipe; the bytes written are the same either way.
+    """
+    maker = maker_for(store, base)
+    header = maker.header(store.build_id())
+    fd = _descriptor(out)
+    db = connect(store.path)
+    try:
+        count = parallel_workers() if workers is None else workers
+        if fd is None or count < 2 or _row_estimate(db) < PARALLEL_MIN_ROWS:
+            out.write(header)
+            total = 0
+            for text, triples in piece_blocks(maker, db, WHOLE):
+                out.write(text)
+                total += triples
+            return header.count("\n") + total
+        pieces = plan(db)
     finally:
         db.close()
-    segments: list[list[Piece]] = []
-    start: tuple[str, tuple[str, ...] | None] = ("nodes", None)
-    for end in [*cuts, ("edges", None)]:
-        if start[0] == end[0]:
-            segments.append([(start[0], start[1], end[1])])
-        else:  # from inside the nodes to inside the relationships
-            segments.append([("nodes", start[1], None), ("edges", None, end[1])])
-        start = end
-    return segments
+    out.write(header)
+    out.flush()
+    total = _write_parallel(maker, store.path, pieces, fd, count)
+    if out.seekable():
+        out.seek(0, os.SEEK_END)  # the workers wrote past the position the stream last knew
+    return header.count("\n") + total
 
 
-def _write_blocks(blocks: Iterable[tuple[str, int]], out: IO[str]) -> int:
-    total = 0
-    for text, count in blocks:
-        out.write(text)
-        total += count
-    return total
+def _render(maker: NTriples, db: Any, piece: Piece) -> tuple[bytes, int]:
+    render = maker.node_rows if piece[0] == "nodes" else maker.edge_rows
+    text, count = render(db.execute(*piece_query(piece)))
+    return text.encode("utf-8"), count
 
 
-def _worker(conn: Any, maker: NTriples, path: Path, pieces: list[Piece], batch: int, part: str) -> None:
-    """A forked worker: render ``pieces`` into the file ``part``; send ("ok", triples) or ("error", exc)."""
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _worker(conn: Any, maker: NTriples, path: Path, pieces: list[Piece], first: int, step: int, fd: int,
+            turns: list[tuple[int, int]]) -> None:
+    """A forked worker: render pieces first, first+step, ...; write each in turn; send
+    ("ok", triples), ("error", exception), or ("lost", None) when the worker before it ended
+    without handing on the turn (that worker's own result says why)."""
+    mine, theirs = turns[first][0], turns[(first + 1) % step][1]
+    for r, w in turns:  # keep only this worker's turn and the next one's, so a dead peer is an EOF
+        for end in (r, w):
+            if end not in (mine, theirs):
+                os.close(end)
+    result: tuple[str, Any] = ("ok", 0)
     try:
-        db = _connect(path)
+        db = connect(path)
         try:
-            with open(part, "w", encoding="utf-8", newline="\n") as handle:
-                result: tuple[str, Any] = ("ok", _write_blocks(_piece_blocks(maker, db, pieces, batch), handle))
+            for k in range(first, len(pieces), step):
+                data, count = _render(maker, db, pieces[k])
+                if not os.read(mine, 1):
+                    result = ("lost", None)
+                    break
+                _write_all(fd, data)
+                if k + 1 < len(pieces):  # the next worker is still waiting for it
+                    os.write(theirs, b"\0")
+                result = ("ok", result[1] + count)
         finally:
             db.close()
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
@@ -119,63 +175,30 @@ def _worker(conn: Any, maker: NTriples, path: Path, pieces: list[Piece], batch: 
         conn.close()
 
 
-def _append(part: str, out: IO[str]) -> None:
-    """Copy the file ``part`` to the end of ``out``, COPY_CHUNK at a time (bytes when ``out`` is
-    a UTF-8 text file over a binary buffer, text otherwise)."""
-    binary = getattr(out, "buffer", None)
-    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    out.flush()
-    if binary is not None and encoding == "utf8":
-        with open(part, "rb") as source:
-            shutil.copyfileobj(source, binary, COPY_CHUNK)
-    else:
-        with open(part, encoding="utf-8", newline="") as text:
-            shutil.copyfileobj(text, out, COPY_CHUNK)
+def _close(pipes: list[tuple[int, int]]) -> None:
+    while pipes:
+        for end in pipes.pop():
+            os.close(end)
 
 
-def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, batch: int = BATCH,
-                         workdir: str | Path | None = None, workers: int | None = None) -> int:
-    """``write_ntriples(store_ntriples(store, base), out)``, with the triples counted as they are
-    made rather than by scanning the text; returns the number of triples written.
-
-    With ``workdir`` (a directory for temporary files, e.g. the output's own) a large store is
-    rendered by ``workers`` processes (default parallel_workers()), see "parallel writing" above;
-    the bytes written are the same either way."""
-    maker = NTriples(store.schema(), IriMinter(store.schema(), base))
-    header = maker.header(store.build_id())
-    segments = _plan(store.path, parallel_workers() if workers is None else workers) if workdir is not None \
-        else [_WHOLE]
-    if workdir is None or len(segments) == 1:
-        out.write(header)
-        db = _connect(store.path)
-        try:
-            return header.count("\n") + _write_blocks(_piece_blocks(maker, db, _WHOLE, batch), out)
-        finally:
-            db.close()
-    return header.count("\n") + _write_parallel(maker, store.path, header, segments, out, batch, Path(workdir))
-
-
-def _write_parallel(maker: NTriples, path: Path, header: str, segments: list[list[Piece]], out: IO[str],
-                    batch: int, workdir: Path) -> int:
+def _write_parallel(maker: NTriples, path: Path, pieces: list[Piece], fd: int, count: int) -> int:
     import multiprocessing
+    from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
-    for stream in (sys.stdout, sys.stderr, out):  # a forked child must not inherit unwritten text
-        try:
+    for stream in (sys.stdout, sys.stderr):  # a forked child must not inherit unwritten text
+        with contextlib.suppress(AttributeError, OSError, ValueError):
             stream.flush()
-        except (AttributeError, OSError, ValueError):
-            pass
-    parts: list[str] = []
+    turns: list[tuple[int, int]] = []
     workers: list[tuple[Any, Any]] = []
     try:
-        for pieces in segments[1:]:
-            fd, part = tempfile.mkstemp(prefix=".cellkg-ntriples-", suffix=".part", dir=workdir)
-            os.close(fd)
-            parts.append(part)
+        turns += [os.pipe() for _ in range(count)]
+        os.write(turns[0][1], b"\0")  # the first piece is worker 0's
+        for first in range(count):
             receive, send = context.Pipe(duplex=False)
             gc.freeze()  # the worker's collections then leave the parent's objects (and pages) alone
             try:
-                process = context.Process(target=_worker, args=(send, maker, path, pieces, batch, part),
+                process = context.Process(target=_worker, args=(send, maker, path, pieces, first, count, fd, turns),
                                           name="cellkg-ntriples", daemon=True)
                 process.start()
             except BaseException:
@@ -185,29 +208,33 @@ def _write_parallel(maker: NTriples, path: Path, header: str, segments: list[lis
                 gc.unfreeze()
                 send.close()
             workers.append((process, receive))
-        out.write(header)
-        db = _connect(path)
-        try:
-            total = _write_blocks(_piece_blocks(maker, db, segments[0], batch), out)
-        finally:
-            db.close()
-        for (process, receive), part in zip(workers, parts):
-            try:
-                status, value = receive.recv()
-            except EOFError:
-                process.join()
-                raise ExportError(f"N-Triples worker ended without a result (exit code {process.exitcode})") from None
-            if status != "ok":
-                raise value
-            total += value
-            _append(part, out)
+        _close(turns)  # the workers hold the ends they use: a dead worker's next sees EOF
+        total, lost = 0, False
+        pending: dict[Any, Any] = {receive: process for process, receive in workers}
+        while pending:
+            ready: list[Any] = wait(list(pending))
+            for receive in ready:
+                process = pending.pop(receive)
+                try:
+                    status, value = receive.recv()
+                except EOFError:
+                    process.join()
+                    raise ExportError(f"N-Triples worker ended without a result (exit code {process.exitcode})") \
+                        from None
+                if status == "error":
+                    raise value
+                if status == "lost":
+                    lost = True
+                else:
+                    total += value
+        if lost:  # cannot happen: a worker that ends early leaves an error or an exit code
+            raise ExportError("N-Triples workers lost their turn")
         return total
     finally:
+        _close(turns)
         for process, receive in workers:
             if process.is_alive():
                 process.kill()
             process.join()
             process.close()
             receive.close()
-        for part in parts:
-            Path(part).unlink(missing_ok=True)

@@ -6,7 +6,8 @@ The work is split in three modules, each readable on its own:
 * kg.iri      — the IRI policy (Bioregistry prefixes, ``$CELLKG_BASE_IRI``), IriMinter, and how
                 literals are spelled and escaped in N-Triples;
 * kg.ntriples — the streaming N-Triples writer over the store's rows (NTriples, store_ntriples,
-                write_store_ntriples, ...);
+                ...), and kg.ntriples_write, which writes a store by one process or several
+                (write_store_ntriples);
 * kg.rdf      — this module: rdflib parsing of that text (to_graph, store_graph), atomic file
                 writing and export_rdf.
 
@@ -157,10 +158,8 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
         if fmt == "ntriples":
             def write(handle: IO[str]) -> None:
                 nonlocal count
-                # A file is staged beside the output, so a large store is rendered by several
-                # processes (kg.ntriples, "parallel writing"); standard output is written by one.
-                workdir = None if str(output) == "-" else Path(output).parent
-                count = write_store_ntriples(store, handle, base, workdir=workdir)
+                # A large store is rendered by several processes taking turns (kg.ntriples_write).
+                count = write_store_ntriples(store, handle, base)
         else:
             graph = store_graph(store, base)  # errors surface before any file is opened
             count = len(graph)

@@ -21,14 +21,14 @@ from kg.errors import NotFound, StoreError
 from kg.model import Edge, Node, Provenance
 from kg.schema import Schema
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, name TEXT NOT NULL,
-                    properties TEXT NOT NULL, provenance TEXT NOT NULL);
-CREATE TABLE edges (source TEXT NOT NULL, predicate TEXT NOT NULL, target TEXT NOT NULL,
-                    properties TEXT NOT NULL, provenance TEXT NOT NULL,
+CREATE TABLE nodes (id TEXT PRIMARY KEY, label TEXT NOT NULL, name TEXT NOT NULL, properties TEXT NOT NULL,
+                    prov_source TEXT, prov_loader TEXT, prov_location TEXT);
+CREATE TABLE edges (source TEXT NOT NULL, predicate TEXT NOT NULL, target TEXT NOT NULL, properties TEXT NOT NULL,
+                    prov_source TEXT, prov_loader TEXT, prov_location TEXT,
                     PRIMARY KEY (source, predicate, target));
 CREATE INDEX edges_by_target ON edges (target, predicate);
 CREATE TABLE names (term TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (term, node_id));
@@ -39,10 +39,19 @@ def _dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def _prov(prov: Provenance | None) -> str:
+#: A record's provenance, stored as three columns (prov_loader is NULL when there is none), so
+#: that SQL can select by source and the N-Triples writer reads it without parsing.
+PROV_COLUMNS = "prov_source, prov_loader, prov_location"
+
+
+def _prov(prov: Provenance | None) -> tuple[str | None, str | None, str | None]:
     if prov is None:
-        return "{}"
-    return _dump({"source": prov.source, "loader": prov.loader, "location": prov.location or None})
+        return None, None, None
+    return prov.source, prov.loader, prov.location or None
+
+
+def _provenance(source: str | None, loader: str | None, location: str | None) -> Provenance | None:
+    return None if loader is None else Provenance(source, loader, location)
 
 
 def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
@@ -58,16 +67,16 @@ def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterab
             names: set[tuple[str, str]] = set()
             rows = []
             for node in sorted(nodes, key=lambda n: n.id):
-                rows.append((node.id, node.label, node.name, _dump(dict(node.properties)), _prov(node.provenance)))
+                rows.append((node.id, node.label, node.name, _dump(dict(node.properties)), *_prov(node.provenance)))
                 for term in (node.id, node.name, *node.properties.get("synonyms", ())):  # type: ignore[misc]
                     names.add((str(term).lower(), node.id))
-            edge_rows = [(e.source, e.predicate, e.target, _dump(dict(e.properties)), _prov(e.provenance))
+            edge_rows = [(e.source, e.predicate, e.target, _dump(dict(e.properties)), *_prov(e.provenance))
                          for e in sorted(edges, key=lambda e: e.key)]
             for row in (*rows, *edge_rows):
-                digest.update("\x1f".join(row).encode())
-            db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?)", rows)
+                digest.update("\x1f".join("\x00" if v is None else v for v in row).encode())
+            db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             db.executemany("INSERT INTO names VALUES (?, ?)", sorted(names))
-            db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)", edge_rows)
+            db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)", edge_rows)
             db.executemany("INSERT INTO meta VALUES (?, ?)", [
                 ("format", FORMAT_VERSION), ("schema", schema.to_json()), ("build", digest.hexdigest()[:16])])
             db.commit()
@@ -78,15 +87,13 @@ def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterab
 
 
 def _node(row: sqlite3.Row) -> Node:
-    prov = json.loads(row["provenance"])
     return Node(row["id"], row["label"], json.loads(row["properties"]),
-                Provenance(prov.get("source"), prov.get("loader", ""), prov.get("location")) if prov else None)
+                _provenance(row["prov_source"], row["prov_loader"], row["prov_location"]))
 
 
 def _edge(row: sqlite3.Row) -> Edge:
-    prov = json.loads(row["provenance"])
     return Edge(row["source"], row["predicate"], row["target"], json.loads(row["properties"]),
-                Provenance(prov.get("source"), prov.get("loader", ""), prov.get("location")) if prov else None)
+                _provenance(row["prov_source"], row["prov_loader"], row["prov_location"]))
 
 
 class Store:
@@ -167,19 +174,17 @@ class Store:
 
     def neighbours(self, node_id: str) -> list[tuple[str, Edge, Node]]:
         """(direction, edge, other node) for every relationship of the node; direction is 'out' or 'in'."""
-        out = self._db.execute(
-            "SELECT e.source, e.predicate, e.target, e.properties, e.provenance, n.id, n.label, n.name,"
-            " n.properties AS np, n.provenance AS nprov FROM edges e JOIN nodes n ON n.id = e.target"
-            " WHERE e.source = ? ORDER BY e.predicate, n.name", (node_id,)).fetchall()
-        inc = self._db.execute(
-            "SELECT e.source, e.predicate, e.target, e.properties, e.provenance, n.id, n.label, n.name,"
-            " n.properties AS np, n.provenance AS nprov FROM edges e JOIN nodes n ON n.id = e.source"
-            " WHERE e.target = ? ORDER BY e.predicate, n.name", (node_id,)).fetchall()
+        columns = ("e.source, e.predicate, e.target, e.properties, e.prov_source, e.prov_loader, e.prov_location,"
+                   " n.id, n.label, n.properties AS np, n.prov_source AS ns, n.prov_loader AS nl,"
+                   " n.prov_location AS nloc")
+        out = self._db.execute(f"SELECT {columns} FROM edges e JOIN nodes n ON n.id = e.target"
+                               " WHERE e.source = ? ORDER BY e.predicate, n.name", (node_id,)).fetchall()
+        inc = self._db.execute(f"SELECT {columns} FROM edges e JOIN nodes n ON n.id = e.source"
+                               " WHERE e.target = ? ORDER BY e.predicate, n.name", (node_id,)).fetchall()
         result = []
         for direction, rows in (("out", out), ("in", inc)):
             for r in rows:
-                other = _node({"id": r["id"], "label": r["label"], "properties": r["np"],  # type: ignore[arg-type]
-                               "provenance": r["nprov"]})
+                other = Node(r["id"], r["label"], json.loads(r["np"]), _provenance(r["ns"], r["nl"], r["nloc"]))
                 result.append((direction, _edge(r), other))
         return result
 

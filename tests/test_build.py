@@ -1,9 +1,11 @@
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import TEST_DATA
 
 from kg.build import build
+from kg.errors import StoreError
 from kg.store import Store
 
 
@@ -54,3 +56,21 @@ def test_the_packaged_curated_data_builds(curated_store: Path) -> None:
         counts = store.counts()
     assert counts["nodes"]["Evidence"] >= 10
     assert counts["relationships"]["REPORTED_IN"] == counts["nodes"]["Evidence"]
+
+
+def test_a_store_of_another_format_asks_for_a_rebuild(test_store: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    old.write_bytes(test_store.read_bytes())
+    with sqlite3.connect(old) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
+    with pytest.raises(StoreError, match=r"has store format 1, this cellkg reads 2: run `kg build`"):
+        Store(old)
+
+
+def test_provenance_is_stored_in_columns(test_store: Path) -> None:
+    """Source, loader and location are plain columns, so SQL can select a source's records."""
+    with sqlite3.connect(test_store) as db:
+        rows = db.execute("SELECT id FROM nodes WHERE prov_source = 'pubmed:100001' ORDER BY id").fetchall()
+    with Store(test_store) as store:
+        expected = sorted(n.id for n in store.nodes() if n.provenance and n.provenance.source == "pubmed:100001")
+    assert [r[0] for r in rows] == expected and "cellkg:ev-t-1" in expected

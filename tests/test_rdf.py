@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import warnings
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import store_with
 from rdflib import RDF, Graph, Literal, URIRef
 from typer.testing import CliRunner
 
@@ -24,14 +24,9 @@ from kg.rdf import (
     IriMinter,
     bioregistry_uri_prefix,
     export_rdf,
-    nt_literal,
-    reference_ntriples,
     store_graph,
-    store_ntriples,
-    write_ntriples,
-    write_store_ntriples,
 )
-from kg.store import Store, write_store
+from kg.store import Store
 
 VOCAB = "https://w3id.org/cellkg/vocab/"
 FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
@@ -50,16 +45,6 @@ def parse(source: Path, fmt: str) -> Graph:
 def schema(test_store: Path) -> Any:
     with Store(test_store) as store:
         return store.schema()
-
-
-def _store_with(tmp_path: Path, test_store: Path, extra: list[Node | Edge]) -> Path:
-    with Store(test_store) as store:
-        schema, nodes, edges = store.schema(), list(store.nodes()), list(store.edges())
-    nodes += [r for r in extra if isinstance(r, Node)]
-    edges += [r for r in extra if isinstance(r, Edge)]
-    path = tmp_path / "variant.sqlite"
-    write_store(path, schema, nodes, edges)
-    return path
 
 
 # ---------------------------------------------------------------- IRIs
@@ -111,7 +96,7 @@ def test_same_store_exports_the_same_bytes(test_store: Path, tmp_path: Path) -> 
 ])
 def test_identifier_that_cannot_become_an_iri_names_the_node(
         bad: str, message: str, test_store: Path, tmp_path: Path) -> None:
-    path = _store_with(tmp_path, test_store, [Node(bad, "Therapy", {"name": "broken"}, Provenance(None, "curated"))])
+    path = store_with(tmp_path, test_store, [Node(bad, "Therapy", {"name": "broken"}, Provenance(None, "curated"))])
     out = tmp_path / "out.nt"
     with pytest.raises(ExportError, match=message) as info:
         export_rdf(path, out, "ntriples")
@@ -122,7 +107,7 @@ def test_identifier_that_cannot_become_an_iri_names_the_node(
 
 def test_bad_source_reference_names_the_record(test_store: Path, tmp_path: Path) -> None:
     node = Node("cellkg:therapy-x", "Therapy", {"name": "x"}, Provenance("nowhere:1", "curated"))
-    path = _store_with(tmp_path, test_store, [node])
+    path = store_with(tmp_path, test_store, [node])
     with pytest.raises(ExportError, match="node cellkg:therapy-x: unknown prefix 'nowhere'"):
         export_rdf(path, tmp_path / "x.ttl", "turtle")
 
@@ -144,7 +129,7 @@ def test_failure_midway_keeps_the_old_file(test_store: Path, tmp_path: Path) -> 
     out = tmp_path / "graph.nt"
     out.write_text("old\n")
     edge = Edge("cellkg:t-prod-a", "TARGETS", "cellkg:target-t-cd19", {"bogus": 1}, Provenance(None, "curated"))
-    path = _store_with(tmp_path, test_store, [edge])
+    path = store_with(tmp_path, test_store, [edge])
     with pytest.raises(ExportError, match="property 'bogus'"):
         export_rdf(path, out, "ntriples")
     assert out.read_text() == "old\n"
@@ -289,152 +274,6 @@ def test_round_trip_finds_the_same_nodes_relationships_and_properties(
     from rdflib.compare import isomorphic
 
     assert isomorphic(graph, reference)
-
-
-def test_ntriples_stream_equals_rdflib_parse_of_itself(test_store: Path) -> None:
-    buffer = io.StringIO()
-    with Store(test_store) as store:
-        blocks = store_ntriples(store)
-        assert iter(blocks) is blocks  # a generator: nothing is materialised up front
-        count = write_ntriples(blocks, buffer, chunk=3)
-    text = buffer.getvalue()
-    assert count == len(text.splitlines()) == len(Graph().parse(data=text, format="nt"))
-    assert all(line.endswith(" .") for line in text.splitlines())
-
-
-def test_fast_ntriples_path_writes_the_reference_bytes(test_store: Path, tmp_path: Path) -> None:
-    """store_ntriples renders rows with the common cases inlined; reference_ntriples is the plain
-    node() / edge() path. They must agree byte for byte, on awkward records too (escapes, lists,
-    an http source, no provenance, provenance with a quote, a second loader), at any batch size."""
-    awkward = [
-        Node("cellkg:therapy-awkward", "Therapy", {"name": 'say "hi"\nthere \\ é 中文 🧬', "synonyms": ["a\tb", "c"]},
-             Provenance("https://example.org/paper?id=1", "curated", file="curated/x.yaml", line=7)),
-        Node("cellkg:therapy-bare", "Therapy", {"name": "bare"}, None),
-        Node("cellkg:therapy-quoted", "Therapy", {"name": "q"},
-             Provenance("pubmed:36528024", "other-loader", file='dir/with "quote".yaml', line=1)),
-        Node("cellkg:therapy-ctl", "Therapy", {"name": "ctl"},
-             Provenance(None, "curated", file="tab\tin\x7fpath.yaml")),
-        Node("cellkg:therapy-nolocation", "Therapy", {"name": "no location"}, Provenance("pubmed:36528024", "curated")),
-        Edge("cellkg:therapy-awkward", "IS_A", "cellkg:therapy-bare", {}, None),
-        Edge("cellkg:therapy-quoted", "IS_A", "cellkg:therapy-bare", {},
-             Provenance("https://example.org/a", "curated", file="f.yaml", line=2)),
-    ]
-    path = _store_with(tmp_path, test_store, awkward)
-    with Store(path) as store:
-        reference = "".join(reference_ntriples(store))
-        for batch in (1, 3, 1024):
-            assert "".join(store_ntriples(store, batch=batch)) == reference
-        buffer = io.StringIO()
-        count = write_store_ntriples(store, buffer)
-    assert buffer.getvalue() == reference
-    assert count == reference.count("\n") == len(Graph().parse(data=reference, format="nt"))
-    assert 'say \\"hi\\"\\nthere' in reference and "tab\\tin\\u007Fpath.yaml" in reference
-    with Store(test_store) as store:
-        assert "".join(store_ntriples(store)) == "".join(reference_ntriples(store))
-
-
-def _md5(path: Path) -> str:
-    import hashlib
-
-    return hashlib.md5(path.read_bytes()).hexdigest()
-
-
-def _reference_md5(store_path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.md5()
-    with Store(store_path) as store:
-        for block in reference_ntriples(store):
-            digest.update(block.encode())
-    return digest.hexdigest()
-
-
-def test_parallel_ntriples_writes_the_reference_bytes(test_store: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rendered by several processes (cuts inside the nodes and inside the relationships), the
-    file is the single-process writer's, byte for byte, on the test graph and a replicated one;
-    no temporary file is left behind."""
-    import importlib.util
-    import multiprocessing
-
-    from kg import ntriples_write as ntriples
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no 'fork' start method")
-    # kg.synthetic.replicate suffixes ids (MONDO:0000001.s0), which their patterns refuse as IRIs;
-    # the benchmark's generator makes exportable copies of the test graph's shape instead.
-    spec = importlib.util.spec_from_file_location("export_benchmark", Path(__file__).parents[1] / "benchmarks/export.py")
-    assert spec is not None and spec.loader is not None
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
-    big = tmp_path / "stores" / "synthetic.sqlite"
-    big.parent.mkdir()
-    benchmark.make_store(big, 40)
-    monkeypatch.setattr(ntriples, "PARALLEL_MIN_ROWS", 0)
-    for store_path in (test_store, big):
-        expected = _reference_md5(store_path)
-        for workers in (1, 2, 3, 5):
-            out = tmp_path / f"graph-{workers}.nt"
-            with Store(store_path) as store:
-                assert len(ntriples._plan(store.path, workers)) == (1 if workers == 1 else workers)
-                with out.open("w", encoding="utf-8", newline="\n") as handle:
-                    count = write_store_ntriples(store, handle, workdir=tmp_path, workers=workers)
-            assert _md5(out) == expected
-            assert count == out.read_bytes().count(b"\n")
-        out = tmp_path / "exported.nt"
-        assert export_rdf(store_path, out, "ntriples") == count
-        assert _md5(out) == expected
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
-
-
-def test_parallel_ntriples_is_chosen_only_for_large_files(test_store: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small stores, standard output and in-memory buffers are written by one process."""
-    from kg import ntriples_write as ntriples
-
-    started: list[int] = []
-    monkeypatch.setattr(ntriples, "_write_parallel", lambda *args: started.append(1) or 0)
-    export_rdf(test_store, tmp_path / "small.nt", "ntriples")  # below PARALLEL_MIN_ROWS
-    with Store(test_store) as store:
-        assert write_store_ntriples(store, io.StringIO()) > 0  # no workdir
-    assert started == []
-    monkeypatch.setattr(ntriples, "PARALLEL_MIN_ROWS", 0)
-    monkeypatch.setattr(ntriples, "parallel_workers", lambda: 2)
-    export_rdf(test_store, tmp_path / "large.nt", "ntriples")
-    assert started == [1]
-
-
-def test_parallel_failure_in_a_worker_keeps_the_old_file(test_store: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A record that cannot be exported in a worker's segment raises the named ExportError in
-    the parent; the old file stays, and neither the output's nor the workers' temporary files remain."""
-    from kg import ntriples_write as ntriples
-
-    out = tmp_path / "graph.nt"
-    out.write_text("old\n")
-    edge = Edge("pubmed:99999999", "TARGETS", "cellkg:target-t-cd19", {"bogus": 1}, Provenance(None, "curated"))
-    path = _store_with(tmp_path, test_store, [edge])
-    monkeypatch.setattr(ntriples, "PARALLEL_MIN_ROWS", 0)
-    monkeypatch.setattr(ntriples, "parallel_workers", lambda: 3)
-    last = ntriples._plan(path, 3)[-1]
-    assert last[0][0] == "edges" and last[0][1] < ("pubmed:99999999",)  # the bad record is a worker's
-    with pytest.raises(ExportError, match="property 'bogus'"):
-        export_rdf(path, out, "ntriples")
-    assert out.read_text() == "old\n"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-
-
-@pytest.mark.parametrize("text", [
-    'plain', 'quote " inside', "back\\slash", "new\nline", "tab\there", "cr\rlf", "bell\x07 and \x7f del",
-    "nul \x00 byte", "unicode: é 中文 🧬", "form\x0cfeed\x08back", "",
-])
-def test_ntriples_literal_escaping_round_trips(text: str) -> None:
-    line = f"<https://example.org/s> <https://example.org/p> {nt_literal(text)} .\n"
-    assert "\n" not in line[:-1] and "\r" not in line
-    parsed = Graph().parse(data=line, format="nt")
-    assert list(parsed.objects()) == [Literal(text)]
-    typed = f"<https://example.org/s> <https://example.org/p> {nt_literal(text, 'http://www.w3.org/2001/XMLSchema#string')} .\n"
-    assert str(next(Graph().parse(data=typed, format="nt").objects())) == text
 
 
 # ---------------------------------------------------------------- command line
