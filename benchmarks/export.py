@@ -15,7 +15,7 @@ triples, then measures, each in processes of its own (so each peak RSS is its ow
   ``Graph.serialize(format="nt")`` to a file, ``--repeats`` times on that graph;
 * stream at a quarter of the size, to show that its peak memory does not grow with the graph.
 
-Each side runs ``--repeats`` times, alternating, and the ratio is that of the medians.
+Each side runs ``--repeats`` times and the ratio is that of the medians.
 Identifiers are invented for the benchmark and are not facts.
 """
 
