@@ -202,11 +202,13 @@ class NTriples:
             hit = table[key] = (head, lexical, tail, f' <{RDFS_LABEL}> "' if key == "name" else "")
         return hit
 
-    def _property_tails(self, owner: str, props: dict[str, Any], edge: bool, plain: bool, tails: list[str]) -> None:
-        """Appends a tail per property value, and the rdfs:label tail of a name. ``plain``: the
-        JSON text held no backslash and no DEL, so no string in it needs an N-Triples escape (JSON
-        holds a quote, a backslash or a control character only escaped, with a backslash; DEL it
-        may hold raw)."""
+    def _property_tails(self, owner: str, props: dict[str, Any], edge: bool, json_text: str,
+                        tails: list[str]) -> None:
+        """Appends a tail per property value of ``props`` (decoded from ``json_text``), and the
+        rdfs:label tail of a name."""
+        # JSON holds a quote, a backslash or a control character only escaped, with a backslash
+        # (DEL it may hold raw): without either, no string in it needs an N-Triples escape.
+        plain = "\\" not in json_text and "\x7f" not in json_text
         table = (self._edge_props if edge else self._node_props).get(owner) or {}
         append = tails.append
         for key, value in props.items():
@@ -272,7 +274,7 @@ class NTriples:
                     obj = loads(props)
                     if obj.__class__ is not dict:
                         raise _Slow
-                    property_tails(label, obj, False, "\\" not in props and "\x7f" not in props, tails)
+                    property_tails(label, obj, False, props, tails)
                 if loader is not None:
                     provenance_tails(source, loader, location, tails)
                 s = terms.get(id_) or mint(id_)
@@ -310,7 +312,7 @@ class NTriples:
                     obj = loads(props)
                     if obj.__class__ is not dict:
                         raise _Slow
-                    property_tails(predicate, obj, True, "\\" not in props and "\x7f" not in props, tails)
+                    property_tails(predicate, obj, True, props, tails)
                     evidence = obj.get("evidence")
                     if evidence is not None:
                         if evidence.__class__ is not list:

@@ -144,7 +144,8 @@ def _worker(conn: Any, maker: NTriples, path: Path, pieces: list[Piece], first: 
             turns: list[tuple[int, int]]) -> None:
     """A forked worker: render pieces first, first+step, ...; write each in turn; send
     ("ok", triples), ("error", exception), or ("lost", None) when the worker before it ended
-    without handing on the turn (that worker's own result says why)."""
+    without handing on the turn, or the one after it ended before taking it (that worker's own
+    result says why)."""
     mine, theirs = turns[first][0], turns[(first + 1) % step][1]
     for r, w in turns:  # keep only this worker's turn and the next one's, so a dead peer is an EOF
         for end in (r, w):
@@ -160,9 +161,13 @@ def _worker(conn: Any, maker: NTriples, path: Path, pieces: list[Piece], first: 
                     result = ("lost", None)
                     break
                 _write_all(fd, data)
-                if k + 1 < len(pieces):  # the next worker is still waiting for it
-                    os.write(theirs, b"\0")
                 result = ("ok", result[1] + count)
+                if k + 1 < len(pieces):  # the next worker is still waiting for it
+                    try:
+                        os.write(theirs, b"\0")
+                    except BrokenPipeError:
+                        result = ("lost", None)
+                        break
         finally:
             db.close()
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it

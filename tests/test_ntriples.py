@@ -223,9 +223,19 @@ def test_parallel_failure_in_a_worker_keeps_the_old_file(test_store: Path, tmp_p
     failing worker holds the turn others wait for (first piece) or not (last piece); the old file
     stays and no temporary file remains."""
     monkeypatch.setattr(ntriples_write, "parallel_workers", lambda: 3)
+    monkeypatch.setattr(ntriples_write, "PIECE_ROWS", 7)  # the test graph is a few dozen rows a table
     out = tmp_path / "graph.nt"
     out.write_text("old\n")
     path = _bad_store(tmp_path, test_store, first)
+    db = connect(path)
+    try:
+        pieces = ntriples_write.plan(db)
+    finally:
+        db.close()
+    bad = ("MONDO:0000000",) if first else ("pubmed:99999999", "TARGETS", "cellkg:target-t-cd19")
+    holder = pieces[0] if first else pieces[-1]
+    assert len(pieces) > 3 and holder[0] == ("nodes" if first else "edges")
+    assert (holder[1] is None or holder[1] <= bad) and (holder[2] is None or bad < holder[2])
     with pytest.raises(ExportError, match="property 'bogus'"):
         export_rdf(path, out, "ntriples")
     assert out.read_text() == "old\n"
