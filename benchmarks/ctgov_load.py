@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kg.core.model import Node
+from kg.core.names import NameIndex
+from kg.core.resources import curated_dir
 from kg.loaders import clinicaltrials, curated
-from kg.model import Node
-from kg.names import NameIndex
-from kg.resources import curated_dir
 
 WORDS = ["refractory", "autoimmune", "disease", "patients", "cells", "infusion", "dose", "safety", "efficacy", "follow-up", "response", "remission", "antibody", "titre", "baseline", "month", "week", "visit", "assessment", "protocol", "criteria"]
 CONDITIONS = ["Systemic Lupus Erythematosus", "Lupus Nephritis", "Myasthenia Gravis", "Neuromyelitis Optica",

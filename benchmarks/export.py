@@ -6,9 +6,9 @@ Builds a synthetic store with the shape of tests/data/curated/graph.yaml (every 
 relationship type, reified outcome properties, derived shortcuts), scaled to about 1,000,000
 triples, then measures, each in processes of its own (so each peak RSS is its own):
 
-* stream  — ``kg.rdf.export_rdf(store, file, "ntriples")``, what ``kg export rdf -f ntriples``
+* stream  — ``kg.export.rdf.export_rdf(store, file, "ntriples")``, what ``kg export rdf -f ntriples``
   runs, store to file, end to end, in a fresh process each time: a large store is rendered by
-  worker processes taking turns (kg.ntriples_write). Its memory is the exporting process's peak
+  worker processes taking turns (kg.export.ntriples_write). Its memory is the exporting process's peak
   and the largest worker's (``RUSAGE_CHILDREN``); the workers are forked, so most of their pages
   are the exporter's, shared;
 * rdflib  — the same triples loaded into an ``rdflib.Graph`` (timed apart, once), then
@@ -38,7 +38,7 @@ TRIPLES_PER_UNIT_HINT = 396
 
 def synthetic(units: int) -> tuple[list, list]:  # type: ignore[type-arg]
     """Nodes and edges: ``units`` copies of the test graph's shape, with distinct identifiers."""
-    from kg.model import Edge, Node, Provenance
+    from kg.core.model import Edge, Node, Provenance
 
     nodes: list[Node] = []
     edges: list[Edge] = []
@@ -115,9 +115,9 @@ def synthetic(units: int) -> tuple[list, list]:  # type: ignore[type-arg]
 
 
 def make_store(path: Path, units: int) -> None:
-    from kg import resources
-    from kg.owl import load_schema
-    from kg.store import write_store
+    from kg.core import resources
+    from kg.core.owl import load_schema
+    from kg.core.store import write_store
 
     nodes, edges = synthetic(units)
     write_store(path, load_schema(resources.ontology_file()), nodes, edges)
@@ -152,20 +152,20 @@ def _cpu_seconds() -> float:
 
 def measure(kind: str, store_path: Path, out: Path, repeats: int) -> dict[str, Any]:
     """Run in a child process: export(s), their times and this process's peak RSS."""
-    from kg.rdf import store_ntriples, to_graph
-    from kg.store import Store
+    from kg.core.store import Store
+    from kg.export.rdf import store_ntriples, to_graph
 
     with Store(store_path) as store:
         store.schema()
         if kind == "stream":
-            import kg.rdf
-            from kg.ntriples_write import parallel_workers
+            import kg.export.rdf
+            from kg.export.ntriples_write import parallel_workers
 
-            kg.rdf.IriMinter(store.schema())  # load the Bioregistry before the clock starts
+            kg.export.rdf.IriMinter(store.schema())  # load the Bioregistry before the clock starts
             _reset_peak()
             before = _peak_mb()
             start, cpu = time.perf_counter(), _cpu_seconds()
-            triples = kg.rdf.export_rdf(store_path, out, "ntriples")
+            triples = kg.export.rdf.export_rdf(store_path, out, "ntriples")
             seconds, cpu_seconds = time.perf_counter() - start, _cpu_seconds() - cpu
             out.unlink()
             worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker

@@ -22,13 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.build import build
+from kg.core.build import build
 from kg.loaders.articles import Dictionary, parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "tests" / "data" / "articles"
 # `kg extract` through kg.cli.main, registering the command if kg/cli.py does not (yet).
-SHIM = ("from kg.cli import app, main\nfrom kg.loaders.articles_cli import extract_command\n"
+SHIM = ("from kg.cli import app, main\nfrom kg.cli.extract import extract_command\n"
         "if not any(c.callback is extract_command for c in app.registered_commands):\n"
         "    app.command('extract')(extract_command)\nmain()\n")
 

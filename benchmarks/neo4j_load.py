@@ -4,7 +4,7 @@
 
 Needs a running Neo4j 5 (NEO4J_URI, default bolt://127.0.0.1:7687; e.g. scripts/neo4j-local start).
 WARNING: it empties the target database. The graph is the curated one replicated ``--copies``
-times (kg.synthetic), so it has the curated graph's shape; at 140 copies it holds ~108,000
+times (kg.core.synthetic), so it has the curated graph's shape; at 140 copies it holds ~108,000
 relationships. "batched" is `kg load --commit-every-batch` (batches of 2,000 rows, each its own
 transaction): the default one-transaction load needs the whole graph in the server's transaction
 memory, so it is measured at the quarter size only. Each load runs in its own process so its peak memory (max RSS) is its own. The
@@ -29,7 +29,7 @@ from pathlib import Path
 mode, store = sys.argv[1], Path(sys.argv[2])
 from kg.backends.neo4j import Neo4jBackend
 from kg.backends import neo4j_statements as st
-from kg.store import Store
+from kg.core.store import Store
 backend = Neo4jBackend()
 with backend._driver.session() as s:
     s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
@@ -69,8 +69,8 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=140)
     parser.add_argument("--naive-fraction", type=float, default=0.1)
     args = parser.parse_args()
-    from kg.build import build
-    from kg.synthetic import replicate
+    from kg.core.build import build
+    from kg.core.synthetic import replicate
 
     with tempfile.TemporaryDirectory() as tmp:
         curated, big, small, sample = (Path(tmp) / f"{n}.sqlite" for n in ("curated", "big", "small", "sample"))

@@ -47,9 +47,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.core.model import Edge, Node, Provenance, Record
+from kg.core.names import NameIndex
 from kg.errors import DataError
-from kg.model import Edge, Node, Provenance, Record
-from kg.names import NameIndex
 
 SOURCE = "clinicaltrials"
 INPUT = "clinicaltrials"  # the folder under the data directory

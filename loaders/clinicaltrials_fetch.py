@@ -198,7 +198,7 @@ def fetch_command(
         "--restart", help="Forget saved pages and state of this query and start from page 1.")] = False,
 ) -> None:
     """Download ClinicalTrials.gov studies (API v2) into the data directory, resumably; `kg build` loads them."""
-    from kg.resources import data_dir
+    from kg.core.resources import data_dir
 
     report = fetch(condition, intervention, data or data_dir(), page_size=page_size, max_pages=max_pages,
                    delay=delay, restart=restart)

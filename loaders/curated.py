@@ -2,7 +2,7 @@
 
 The format is documented in docs/curated-format.md. ``parse_document`` is pure (text in, records
 out); ``load`` reads the files. Schema checks (classes, types, domain and range, dangling
-references) happen later, once all sources are in, in kg.validate.
+references) happen later, once all sources are in, in kg.core.validate.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.core.model import Edge, Node, Provenance, Record
+from kg.core.names import NameIndex
 from kg.errors import DataError
 from kg.loaders.yaml_lines import LineDict, load_yaml
-from kg.model import Edge, Node, Provenance, Record
-from kg.names import NameIndex
 
 SOURCE = "curated"
 INPUT = "curated"  # the folder under the data directory
@@ -145,7 +145,7 @@ def load(directory: Path, known: NameIndex | None = None) -> Iterator[Record]:
     """Read every ``*.yaml`` file under ``directory`` in a stable order.
 
     Provenance names files relative to the data directory (``curated/x.yaml``) so that the store
-    does not depend on where the data lives; kg.build turns them back into full paths in errors.
+    does not depend on where the data lives; kg.core.build turns them back into full paths in errors.
     """
     if not directory.is_dir():
         raise DataError("curated data directory not found", file=str(directory))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kg.queries.question import Param, Question, Row, evidence_in_disease_family, outcome_label, sort_rows
 
 if TYPE_CHECKING:
-    from kg.graph import KnowledgeGraph
+    from kg.core.graph import KnowledgeGraph
 
 COLUMNS = ("disease", "product", "targets", "level", "patients", "follow_up_months", "outcomes",
            "source", "evidence")

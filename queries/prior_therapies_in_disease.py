@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kg.queries.question import Param, Question, Row, evidence_in_disease_family, sort_rows
 
 if TYPE_CHECKING:
-    from kg.graph import KnowledgeGraph
+    from kg.core.graph import KnowledgeGraph
 
 COLUMNS = ("therapy", "therapy_class", "disease", "product", "level", "patients", "source", "evidence")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kg.queries.question import Param, Question, Row, match, one, sort_rows
 
 if TYPE_CHECKING:
-    from kg.graph import KnowledgeGraph
+    from kg.core.graph import KnowledgeGraph
 
 COLUMNS = ("product", "modality", "disease", "kind", "level", "patients", "source")
 

@@ -8,8 +8,8 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.graph import KnowledgeGraph
-    from kg.model import Node
+    from kg.core.graph import KnowledgeGraph
+    from kg.core.model import Node
 
 Row = dict[str, Any]
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.model import Edge, Node
-from kg.store import Store, write_store
+from kg.core.build import build
+from kg.core.model import Edge, Node
+from kg.core.store import Store, write_store
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
@@ -42,7 +42,7 @@ def curated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def store_with(tmp_path: Path, test_store: Path, extra: list[Node | Edge], name: str = "variant.sqlite") -> Path:
-    """A copy of the test store with ``extra`` records, written as kg.store writes (no validation)."""
+    """A copy of the test store with ``extra`` records, written as kg.core.store writes (no validation)."""
     with Store(test_store) as store:
         schema, nodes, edges = store.schema(), list(store.nodes()), list(store.edges())
     nodes += [r for r in extra if isinstance(r, Node)]

@@ -20,6 +20,8 @@ import pytest
 import yaml
 from conftest import TEST_DATA, run_kg
 
+from kg.cli.extract import TODO, build_record, render_yaml
+from kg.core.model import Edge, Node
 from kg.errors import DataError, KGError
 from kg.loaders.articles import (
     FIELDS,
@@ -30,9 +32,7 @@ from kg.loaders.articles import (
     to_months,
     to_number,
 )
-from kg.loaders.articles_cli import TODO, build_record, render_yaml
 from kg.loaders.curated import load as load_curated
-from kg.model import Edge, Node
 
 ARTICLES = TEST_DATA / "articles"
 FLOOR = 0.8
@@ -335,7 +335,7 @@ def test_short_abbreviations_match_case_sensitively() -> None:
 def run_extract(*args: str) -> subprocess.CompletedProcess[str]:
     """`kg extract` through kg.cli.main, registering the command as kg/cli.py does (if it does not yet)."""
     script = ("from kg.cli import app, main\n"
-              "from kg.loaders.articles_cli import extract_command\n"
+              "from kg.cli.extract import extract_command\n"
               "if not any(c.callback is extract_command for c in app.registered_commands):\n"
               "    app.command('extract')(extract_command)\n"
               "main()\n")
@@ -366,9 +366,9 @@ FILL = {"test": {"source": "pubmed:100001", "level": "case-report", "product": "
 @pytest.mark.parametrize("store, article", [(s, p.name) for s in ("test", "curated") for p in articles(s)])
 def test_yaml_record_builds_once_todos_are_filled(store: str, article: str, request: pytest.FixtureRequest,
                                                   tmp_path: Path) -> None:
-    from kg.build import build
-    from kg.resources import curated_dir
-    from kg.store import Store
+    from kg.core.build import build
+    from kg.core.resources import curated_dir
+    from kg.core.store import Store
 
     dictionary = request.getfixturevalue(f"{store}_dictionary")
     extraction = parse_text((ARTICLES / article).read_text(encoding="utf-8"), dictionary, article)
@@ -456,7 +456,7 @@ def test_registered_command_when_kg_cli_has_it() -> None:
 if __name__ == "__main__":
     import tempfile
 
-    from kg.build import build
+    from kg.core.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         build(Path(tmp) / "t.sqlite", TEST_DATA)

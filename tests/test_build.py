@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from conftest import TEST_DATA
 
-from kg.build import build
+from kg.core.build import build
+from kg.core.store import Store
 from kg.errors import StoreError
-from kg.store import Store
 
 
 def _dump(path: Path) -> list[str]:

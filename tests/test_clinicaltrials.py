@@ -19,12 +19,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import TEST_DATA, run_kg
 
+from kg.core.model import Edge, Node, Record
+from kg.core.names import NameIndex
 from kg.errors import DataError, KGError, UsageError
 from kg.loaders import clinicaltrials as ct
 from kg.loaders import curated
 from kg.loaders.clinicaltrials_fetch import FetchError, fetch, fetch_command
-from kg.model import Edge, Node, Record
-from kg.names import NameIndex
 
 CTGOV = Path(__file__).parent / "data_ctgov"
 SINGLE = CTGOV / "clinicaltrials" / "NCT99000001.json"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.cli_export import export_app
+from kg.cli.export import export_app
+from kg.core.store import Store
 from kg.errors import ExportError
-from kg.kgx import category, export_kgx
-from kg.store import Store
+from kg.export.kgx import category, export_kgx
 
 
 def _read(path: Path) -> list[dict[str, str]]:

@@ -2,7 +2,7 @@ import dataclasses
 
 import pytest
 
-from kg.model import Edge, Node, Provenance
+from kg.core.model import Edge, Node, Provenance
 
 
 def test_node_is_immutable() -> None:

@@ -13,9 +13,9 @@ from conftest import run_kg
 from kg.backends import open_backend
 from kg.backends.memory import MemoryBackend
 from kg.backends.neo4j import Neo4jBackend
+from kg.core.store import Store
 from kg.errors import BackendError, ReadOnlyViolation
 from kg.queries import all_questions
-from kg.store import Store
 
 pytestmark = pytest.mark.neo4j
 
@@ -163,7 +163,7 @@ import time
 
 from conftest import LOCAL_SCRIPT
 
-from kg.synthetic import replicate
+from kg.core.synthetic import replicate
 
 
 @pytest.fixture(scope="module")

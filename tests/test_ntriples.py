@@ -18,12 +18,19 @@ import pytest
 from conftest import store_with
 from rdflib import Graph, Literal
 
-from kg import ntriples_write
+from kg.core.model import Edge, Node, Provenance
+from kg.core.store import Store
 from kg.errors import ExportError
-from kg.model import Edge, Node, Provenance
-from kg.ntriples import connect, piece_query
-from kg.rdf import export_rdf, nt_literal, reference_ntriples, store_ntriples, write_ntriples, write_store_ntriples
-from kg.store import Store
+from kg.export import ntriples_write
+from kg.export.ntriples import connect, piece_query
+from kg.export.rdf import (
+    export_rdf,
+    nt_literal,
+    reference_ntriples,
+    store_ntriples,
+    write_ntriples,
+    write_store_ntriples,
+)
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no 'fork' start method")
 
@@ -35,7 +42,7 @@ def _reference(store_path: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The export benchmark's generator: exportable copies of the test graph's shape (kg.synthetic's
+    """The export benchmark's generator: exportable copies of the test graph's shape (kg.core.synthetic's
     suffixed ids, MONDO:0000001.s0, break their patterns as IRIs)."""
     spec = importlib.util.spec_from_file_location("export_benchmark", Path(__file__).parents[1] / "benchmarks/export.py")
     assert spec is not None and spec.loader is not None
@@ -175,7 +182,7 @@ def test_parallel_ntriples_writes_the_reference_bytes(test_store: Path, syntheti
 @needs_fork
 def test_parallel_ntriples_to_a_pipe(synthetic_store: Path) -> None:
     """`kg export rdf -f ntriples -o -` into a pipe: the workers write in turn, in order."""
-    code = ("import sys; from kg import ntriples_write as w; w.PARALLEL_MIN_ROWS = 0; w.PIECE_ROWS = 97; "
+    code = ("import sys; from kg.export import ntriples_write as w; w.PARALLEL_MIN_ROWS = 0; w.PIECE_ROWS = 97; "
             "w.parallel_workers = lambda: 3; run = w._write_parallel; "
             "w._write_parallel = lambda *a: print('parallel', file=sys.stderr) or run(*a); "
             "from kg.cli import main; main()")

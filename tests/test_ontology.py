@@ -1,8 +1,8 @@
 """The schema is derived from ontology/cellkg.ttl, never from a second list."""
 
-from kg import resources
-from kg.owl import load_schema
-from kg.schema import Schema
+from kg.core import resources
+from kg.core.owl import load_schema
+from kg.core.schema import Schema
 
 DESIGN_CLASSES = {"Target", "Product", "Modality", "Disease", "Autoantibody", "Therapy", "Study", "Evidence",
                   "Outcome", "AdverseEvent", "Organization", "Source"}

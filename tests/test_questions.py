@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.ask import answer, browser_script, check_params
 from kg.backends.memory import MemoryBackend
 from kg.errors import NotFound, UsageError
 from kg.queries import all_questions, get_question
+from kg.queries.answer import answer, browser_script, check_params
 
 
 @pytest.fixture(scope="module")

@@ -14,19 +14,19 @@ from conftest import store_with
 from rdflib import RDF, Graph, Literal, URIRef
 from typer.testing import CliRunner
 
-from kg import resources
-from kg.cli_export import export_app
+from kg.cli.export import export_app
+from kg.core import resources
+from kg.core.model import Edge, Node, Provenance
+from kg.core.owl import load_schema
+from kg.core.store import Store
 from kg.errors import ExportError
-from kg.model import Edge, Node, Provenance
-from kg.owl import load_schema
-from kg.rdf import (
+from kg.export.rdf import (
     DEFAULT_BASE,
     IriMinter,
     bioregistry_uri_prefix,
     export_rdf,
     store_graph,
 )
-from kg.store import Store
 
 VOCAB = "https://w3id.org/cellkg/vocab/"
 FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
@@ -293,7 +293,7 @@ def test_cli_writes_a_file(test_store: Path, tmp_path: Path) -> None:
 
 
 def test_heavy_libraries_are_not_imported_with_the_cli() -> None:
-    code = ("import sys, kg.cli, kg.cli_export; "
+    code = ("import sys, kg.cli, kg.cli.export; "
             "heavy = [m for m in ('rdflib', 'pyshacl', 'bioregistry', 'curies') if m in sys.modules]; "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -9,12 +9,12 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 from typer.testing import CliRunner
 
-from kg import resources
+from kg.core import resources
+from kg.core.model import Edge, Node, Provenance
+from kg.core.owl import load_schema
+from kg.core.store import Store, write_store
 from kg.errors import ShapesViolation
-from kg.model import Edge, Node, Provenance
-from kg.owl import load_schema
-from kg.shacl import derived_shapes, validate_store
-from kg.store import Store, write_store
+from kg.export.shacl import derived_shapes, validate_store
 
 
 def _variant(tmp_path: Path, test_store: Path, drop: tuple[str, str] | None = None,
@@ -71,8 +71,8 @@ def test_wrong_values_and_ranges_are_reported(test_store: Path, tmp_path: Path) 
 
 
 def test_statement_without_its_relationship_is_reported(test_store: Path) -> None:
-    from kg.rdf import IriMinter, store_graph
-    from kg.shacl import validate_graph
+    from kg.export.rdf import IriMinter, store_graph
+    from kg.export.shacl import validate_graph
 
     with Store(test_store) as store:
         schema = store.schema()
@@ -87,7 +87,7 @@ def test_statement_without_its_relationship_is_reported(test_store: Path) -> Non
 def test_validate_command_prints_violations_and_fails(test_store: Path, tmp_path: Path) -> None:
     import typer
 
-    from kg.cli_export import validate_command
+    from kg.cli.export import validate_command
 
     app = typer.Typer()
     app.command()(validate_command)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.backends.base import GraphBackend
-from kg.graph import KnowledgeGraph
-from kg.store import Store
+from kg.core.graph import KnowledgeGraph
+from kg.core.store import Store
 
 if TYPE_CHECKING:
     from kg.queries.question import Question, Row

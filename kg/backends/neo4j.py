@@ -26,8 +26,8 @@ from neo4j import exceptions as neo4j_errors
 
 from kg.backends import neo4j_statements as statements
 from kg.backends.base import GraphBackend
+from kg.core.store import Store
 from kg.errors import AuthError, BackendError, BackendUnavailable, ReadOnlyViolation
-from kg.store import Store
 
 if TYPE_CHECKING:
     from kg.queries.question import Question, Row

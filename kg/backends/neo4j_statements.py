@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from itertools import groupby, islice
 from typing import Any
 
-from kg.model import Edge, Node
-from kg.schema import ROOT_CLASS, Schema
+from kg.core.model import Edge, Node
+from kg.core.schema import ROOT_CLASS, Schema
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 BUILD_PROPERTY = "kg_build"

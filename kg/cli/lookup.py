@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kg.core.model import Node
+from kg.core.store import Store
 from kg.errors import NotFound
-from kg.model import Node
-from kg.store import Store
 
 # Relationships through which an Evidence node hangs off the node being looked up.
 _EVIDENCE_LINKS = ("ABOUT_PRODUCT", "IN_DISEASE", "HAS_PRIOR_THERAPY", "HAS_AUTOANTIBODY", "REPORTED_IN",

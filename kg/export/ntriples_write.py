@@ -1,6 +1,6 @@
 """Writing a built store as N-Triples: by one process, or by several taking turns.
 
-The rendering itself is kg.ntriples; this module decides which process renders which rows and
+The rendering itself is kg.export.ntriples; this module decides which process renders which rows and
 keeps their text in order, so the bytes are the same either way.
 
 Taking turns
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import ExportError
-from kg.ntriples import KEYS, WHOLE, NTriples, Piece, connect, maker_for, piece_blocks, piece_query
+from kg.export.ntriples import KEYS, WHOLE, NTriples, Piece, connect, maker_for, piece_blocks, piece_query
 
 #: Below this many rows (nodes + relationships) one process writes the store.
 PARALLEL_MIN_ROWS = 20_000
@@ -63,7 +63,7 @@ def plan(db: Any, rows: int | None = None) -> list[Piece]:
     """Every row of the store, in output order, as pieces of about ``rows`` rows (PIECE_ROWS).
 
     The cuts are the keys of every ``rows``-th rowid, sorted: a point lookup each, where finding
-    the k-th key in key order would scan the index. kg.store inserts rows in key order, so the
+    the k-th key in key order would scan the index. kg.core.store inserts rows in key order, so the
     pieces are even; in any other store the sorted keys are still valid cuts, only less even.
     """
     rows = rows or PIECE_ROWS

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from kg.backends import open_backend
-from kg.store import Store
+from kg.core.store import Store
 
 
 def load_into_neo4j(store: Path, uri: str | None, user: str | None, database: str | None,

@@ -3,16 +3,16 @@ SHACL validation reads.
 
 The work is split in three modules, each readable on its own:
 
-* kg.iri      — the IRI policy (Bioregistry prefixes, ``$CELLKG_BASE_IRI``), IriMinter, and how
+* kg.export.iri      — the IRI policy (Bioregistry prefixes, ``$CELLKG_BASE_IRI``), IriMinter, and how
                 literals are spelled and escaped in N-Triples;
-* kg.ntriples — the streaming N-Triples writer over the store's rows (NTriples, store_ntriples,
-                ...), and kg.ntriples_write, which writes a store by one process or several
+* kg.export.ntriples — the streaming N-Triples writer over the store's rows (NTriples, store_ntriples,
+                ...), and kg.export.ntriples_write, which writes a store by one process or several
                 (write_store_ntriples);
-* kg.rdf      — this module: rdflib parsing of that text (to_graph, store_graph), atomic file
+* kg.export.rdf      — this module: rdflib parsing of that text (to_graph, store_graph), atomic file
                 writing and export_rdf.
 
-Every public name of those modules that callers used from kg.rdf is re-exported here, so
-``from kg.rdf import IriMinter`` and friends keep working. rdflib is imported inside functions only.
+Every public name of those modules that callers used from kg.export.rdf is re-exported here, so
+``from kg.export.rdf import IriMinter`` and friends keep working. rdflib is imported inside functions only.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from kg.core.owl import VOCAB
+from kg.core.schema import Schema
 from kg.errors import ExportError
-from kg.iri import (
+from kg.export.iri import (
     BASE_ENV,
     DCTERMS,
     DEFAULT_BASE,
@@ -53,7 +55,7 @@ from kg.iri import (
     nt_literal,
     nt_string,
 )
-from kg.ntriples import (
+from kg.export.ntriples import (
     BATCH,
     FLUSH_CHARS,
     NTriples,
@@ -61,9 +63,7 @@ from kg.ntriples import (
     store_ntriples,
     write_ntriples,
 )
-from kg.ntriples_write import write_store_ntriples
-from kg.owl import VOCAB
-from kg.schema import Schema
+from kg.export.ntriples_write import write_store_ntriples
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
@@ -149,7 +149,7 @@ def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
 
 def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: str | None = None) -> int:
     """Export a built store as Turtle, N-Triples (streamed) or JSON-LD; returns the triple count."""
-    from kg.store import Store
+    from kg.core.store import Store
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown RDF format '{fmt}' (choose from: {', '.join(FORMATS)})")
@@ -158,7 +158,7 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
         if fmt == "ntriples":
             def write(handle: IO[str]) -> None:
                 nonlocal count
-                # A large store is rendered by several processes taking turns (kg.ntriples_write).
+                # A large store is rendered by several processes taking turns (kg.export.ntriples_write).
                 count = write_store_ntriples(store, handle, base)
         else:
             graph = store_graph(store, base)  # errors surface before any file is opened

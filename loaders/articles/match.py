@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.model import Edge, Node
+from kg.core.model import Edge, Node
 
 ENTITY_FIELDS = {"Product": "product", "Target": "target", "Disease": "disease",
                  "Autoantibody": "autoantibody", "Therapy": "prior_therapy"}
@@ -185,7 +185,7 @@ class Dictionary:
 
     @classmethod
     def from_store(cls, store_path: Path) -> Dictionary:
-        from kg.store import Store
+        from kg.core.store import Store
 
         with Store(store_path) as store:
             return cls.from_records(list(store.nodes()), [e for e in store.edges() if e.predicate == "TARGETS"])

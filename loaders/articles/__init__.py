@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import DataError
-from kg.loaders.articles_match import (
+from kg.loaders.articles.match import (
     AMBIGUOUS,
     ENTITY_FIELDS,
     IMPROVEMENT,
@@ -33,7 +33,7 @@ from kg.loaders.articles_match import (
     split_clauses,
     split_sentences,
 )
-from kg.loaders.articles_rules import (
+from kg.loaders.articles.rules import (
     GRADED,
     NUMBER_WORDS,
     antibody_status,

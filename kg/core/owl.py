@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.core.schema import ClassDef, PropertyDef, RelationshipDef, Schema, property_key, relationship_type
 from kg.errors import OntologyError
-from kg.schema import ClassDef, PropertyDef, RelationshipDef, Schema, property_key, relationship_type
 
 VOCAB = "https://w3id.org/cellkg/vocab/"
 BIOLINK = "https://w3id.org/biolink/vocab/"

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kg.core.model import Edge, Node, Provenance, Record, Value
+from kg.core.schema import PropertyDef, Schema
 from kg.errors import ConflictError, SchemaViolation
-from kg.model import Edge, Node, Provenance, Record, Value
-from kg.schema import PropertyDef, Schema
 
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\S+)$")
 

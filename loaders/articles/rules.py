@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.loaders.articles_match import Mention, split_clauses
+from kg.loaders.articles.match import Mention, split_clauses
 
 GRADED = ("crs", "icans")  # ASTCT grades; other adverse events keep presence only
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import resources
+from kg.core import resources
+from kg.core.schema import Schema
 from kg.errors import OntologyError, ShapesViolation
-from kg.schema import Schema
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
@@ -156,8 +156,8 @@ def validate_graph(data: Graph, schema: Schema, shapes: Path | None = None,
 
 def validate_store(store_path: Path, shapes: Path | None = None, base: str | None = None) -> ShaclReport:
     """Export the store to RDF in memory and validate it; raise ShapesViolation if it does not conform."""
-    from kg.rdf import IriMinter, store_graph
-    from kg.store import Store
+    from kg.core.store import Store
+    from kg.export.rdf import IriMinter, store_graph
 
     with Store(store_path) as store:
         schema = store.schema()

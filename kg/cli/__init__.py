@@ -28,13 +28,13 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: table, j
 
 
 def _store_path(store: Path | None) -> Path:
-    from kg.resources import default_store
+    from kg.core.resources import default_store
 
     return store or default_store()
 
 
 def _check_format(fmt: str) -> str:
-    from kg.render import FORMATS
+    from kg.cli.render import FORMATS
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (choose from: {', '.join(FORMATS)})")
@@ -48,7 +48,7 @@ def build(
         "--data", help="Data directory holding curated/ (default: $CELLKG_DATA or the packaged data).")] = None,
 ) -> None:
     """Build the graph from all sources, check it against the ontology, and save the embedded store."""
-    from kg.build import build as run_build
+    from kg.core.build import build as run_build
 
     report = run_build(_store_path(store), data)
     typer.echo(f"built {report.store}: {report.nodes} nodes, {report.edges} relationships, "
@@ -58,8 +58,8 @@ def build(
 @app.command()
 def questions(fmt: FormatOpt = "table") -> None:
     """List the named questions and their parameters."""
+    from kg.cli.render import render
     from kg.queries import all_questions
-    from kg.render import render
 
     rows = [{"name": q.name, "parameters": [f"{p.name} ({p.description}; e.g. {p.example})" for p in q.params],
              "description": q.description} for q in all_questions()]
@@ -90,9 +90,9 @@ def ask(
     fmt: FormatOpt = "table",
 ) -> None:
     """Answer a named question; every row carries its evidence level, patient count and source."""
-    from kg.ask import answer, browser_script
+    from kg.cli.render import render
     from kg.queries import get_question
-    from kg.render import render
+    from kg.queries.answer import answer, browser_script
 
     question = get_question(name)
     params = _parse_params(param)
@@ -118,10 +118,10 @@ def lookup(
     """Find a node by any of its names and show its neighbourhood and evidence."""
     import json
 
-    from kg.lookup import EVIDENCE_COLUMNS, NEIGHBOUR_COLUMNS
-    from kg.lookup import lookup as find
-    from kg.render import cell, render
-    from kg.store import Store
+    from kg.cli.lookup import EVIDENCE_COLUMNS, NEIGHBOUR_COLUMNS
+    from kg.cli.lookup import lookup as find
+    from kg.cli.render import cell, render
+    from kg.core.store import Store
 
     fmt = _check_format(fmt)
     with Store(_store_path(store)) as db:
@@ -165,7 +165,7 @@ def load(
              "transaction memory; a failed load is then recovered by rerunning it.")] = False,
 ) -> None:
     """Load the built store into Neo4j: constraints, then batched MERGE, in one transaction by default."""
-    from kg.load import load_into_neo4j
+    from kg.cli.load import load_into_neo4j
 
     nodes, edges, backend_uri = load_into_neo4j(_store_path(store), uri, user, database, batch_size,
                                                 atomic=not commit_every_batch)
@@ -183,7 +183,7 @@ def cypher(
 ) -> None:
     """Run an ad-hoc Cypher query on Neo4j in read access mode (writes are refused)."""
     from kg.backends import open_backend
-    from kg.render import render
+    from kg.cli.render import render
 
     fmt = _check_format(fmt)
     with open_backend("neo4j", uri=uri, user=user, database=database) as backend:
@@ -195,8 +195,8 @@ def cypher(
 @app.command()
 def stats(store: StoreOpt = None, fmt: FormatOpt = "table") -> None:
     """Count nodes by class and relationships by type in the embedded store."""
-    from kg.render import render
-    from kg.store import Store
+    from kg.cli.render import render
+    from kg.core.store import Store
 
     with Store(_store_path(store)) as db:
         counts = db.counts()
@@ -206,8 +206,8 @@ def stats(store: StoreOpt = None, fmt: FormatOpt = "table") -> None:
 
 
 # Commands defined beside the code they drive; each module imports only typer at load time.
-from kg.cli_export import export_app, validate_command
-from kg.loaders.articles_cli import extract_command
+from kg.cli.export import export_app, validate_command
+from kg.cli.extract import extract_command
 from kg.loaders.clinicaltrials_fetch import fetch_command
 
 app.add_typer(export_app, name="export")

@@ -1,11 +1,11 @@
 """The streaming N-Triples writer: store rows in, N-Triples text out, memory flat.
 
 N-Triples is the one RDF text this project generates (Turtle, JSON-LD and SHACL validation parse
-it with rdflib, see kg.rdf). Every relationship is written twice: the direct triple, and an
+it with rdflib, see kg.export.rdf). Every relationship is written twice: the direct triple, and an
 ``rdf:Statement`` whose IRI is a hash of (source, type, target) and which carries the
 relationship's properties and provenance. Nodes carry their provenance directly:
 ``dcterms:source``, ``cellkg:loader``, ``cellkg:location``. IRIs and literal spellings come from
-kg.iri. Nothing heavy is imported here: rows are read with sqlite3 and decoded with orjson.
+kg.export.iri. Nothing heavy is imported here: rows are read with sqlite3 and decoded with orjson.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from typing import IO, Any
 
 import orjson
 
+from kg.core.schema import Schema
+from kg.core.store import PROV_COLUMNS
 from kg.errors import ExportError
-from kg.iri import (
+from kg.export.iri import (
     _ESCAPES,
     _LEXICAL,
     _NEEDS_ESCAPE,
@@ -41,8 +43,6 @@ from kg.iri import (
     nt_literal,
     nt_string,
 )
-from kg.schema import Schema
-from kg.store import PROV_COLUMNS
 
 
 class NTriples:

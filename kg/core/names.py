@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.model import Node
+from kg.core.model import Node
 
 
 class NameIndex:

@@ -159,9 +159,9 @@ def extract_command(
                                                              "or json.")] = "table",
 ) -> None:
     """Propose curated evidence from an article's text: each value with the sentence it came from."""
+    from kg.core.resources import default_store
     from kg.errors import UsageError
     from kg.loaders.articles import extract_file
-    from kg.resources import default_store
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (choose from: {', '.join(FORMATS)})")

@@ -17,9 +17,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from kg.core.model import Edge, Node, Provenance
+from kg.core.schema import Schema
 from kg.errors import NotFound, StoreError
-from kg.model import Edge, Node, Provenance
-from kg.schema import Schema
 
 FORMAT_VERSION = "2"
 

@@ -1,6 +1,6 @@
 """IRI minting and N-Triples terms for the RDF export: the one place that decides what IRI a
-CURIE gets, and how a literal is spelled, so the streaming writer (kg.ntriples) and the checks
-that read exports back (kg.kgx, kg.shacl, tests) cannot drift apart.
+CURIE gets, and how a literal is spelled, so the streaming writer (kg.export.ntriples) and the checks
+that read exports back (kg.export.kgx, kg.export.shacl, tests) cannot drift apart.
 
 IRI policy
 ----------
@@ -14,7 +14,7 @@ IRI policy
   is an ExportError that names the node; nothing is percent-encoded behind the user's back.
 
 bioregistry and curies are heavy: they are imported inside the functions that need them, never
-at module level, so importing this module (or kg.rdf) stays cheap.
+at module level, so importing this module (or kg.export.rdf) stays cheap.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from kg.core.owl import VOCAB
+from kg.core.schema import Schema
 from kg.errors import ExportError
-from kg.owl import VOCAB
-from kg.schema import Schema
 
 if TYPE_CHECKING:  # pragma: no cover
     import curies

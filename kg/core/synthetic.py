@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.model import Edge, Node
-from kg.store import Store, write_store
+from kg.core.model import Edge, Node
+from kg.core.store import Store, write_store
 
 
 def _copy_id(node_id: str, k: int) -> str:

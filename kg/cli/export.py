@@ -27,7 +27,7 @@ BaseOpt = Annotated[str | None, typer.Option(
 
 
 def _store_path(store: Path | None) -> Path:
-    from kg.resources import default_store
+    from kg.core.resources import default_store
 
     return store or default_store()
 
@@ -40,7 +40,7 @@ def rdf_command(
     base: BaseOpt = None,
 ) -> None:
     """Export every node and relationship, with provenance, as RDF with stable IRIs."""
-    from kg.rdf import export_rdf
+    from kg.export.rdf import export_rdf
 
     count = export_rdf(_store_path(store), output, fmt, base)
     if output != "-":
@@ -53,7 +53,7 @@ def kgx_command(
     store: StoreOpt = None,
 ) -> None:
     """Export KGX TSV (nodes.tsv, edges.tsv) with Biolink categories and predicates."""
-    from kg.kgx import export_kgx
+    from kg.export.kgx import export_kgx
 
     nodes, edges = export_kgx(_store_path(store), output)
     typer.echo(f"wrote {nodes} nodes and {edges} edges to {output}", err=True)
@@ -67,7 +67,7 @@ def validate_command(
 ) -> None:
     """Check the exported graph against the SHACL shapes and print each violation."""
     from kg.errors import ShapesViolation
-    from kg.shacl import validate_store
+    from kg.export.shacl import validate_store
 
     try:
         report = validate_store(_store_path(store), shapes, base)

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg import resources
+from kg.core import resources
+from kg.core.model import Edge, Node, Provenance, Record
+from kg.core.names import NameIndex
+from kg.core.owl import load_schema
+from kg.core.store import write_store
+from kg.core.validate import merge, validate
 from kg.errors import DataError
-from kg.model import Edge, Node, Provenance, Record
-from kg.names import NameIndex
-from kg.owl import load_schema
-from kg.store import write_store
-from kg.validate import merge, validate
 
 
 @dataclass(frozen=True)

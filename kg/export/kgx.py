@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kg.core.model import Edge, Node
+from kg.core.schema import Schema
 from kg.errors import ExportError
-from kg.model import Edge, Node
-from kg.schema import Schema
 
 NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", "iri")
 EDGE_COLUMNS = ("id", "subject", "predicate", "object", "category", "knowledge_level", "agent_type",
@@ -111,8 +111,8 @@ def _write_tsv(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
 
 def export_kgx(store_path: Path, output: Path, base: str | None = None) -> tuple[int, int]:
     """Write ``output``/nodes.tsv and edges.tsv; both appear together or neither changes."""
-    from kg.rdf import IriMinter
-    from kg.store import Store
+    from kg.core.store import Store
+    from kg.export.rdf import IriMinter
 
     with Store(store_path) as store:
         schema = store.schema()

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 
 import networkx as nx
 
+from kg.core.model import Edge, Node
+from kg.core.schema import Schema
 from kg.errors import NotFound
-from kg.model import Edge, Node
-from kg.schema import Schema
 
 
 class KnowledgeGraph:
