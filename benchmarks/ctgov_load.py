@@ -79,7 +79,7 @@ def study(i: int, rng: random.Random, products: list[str]) -> dict[str, Any]:
                 "lastUpdatePostDateStruct": {"date": "2025-03-12", "type": "ACTUAL"}},
             "sponsorCollaboratorsModule": {
                 "responsibleParty": {"type": "SPONSOR"}, "leadSponsor": {"name": lead[0], "class": lead[1]},
-                "collaborators": [dict(zip(("name", "class"), rng.choice(SPONSORS)))]},
+                "collaborators": [dict(zip(("name", "class"), rng.choice(SPONSORS), strict=True))]},
             "oversightModule": {"oversightHasDmc": True, "isFdaRegulatedDrug": False, "isFdaRegulatedDevice": False},
             "descriptionModule": {"briefSummary": text(rng, 80), "detailedDescription": text(rng, 250)},
             "conditionsModule": {"conditions": rng.sample(CONDITIONS, rng.randint(1, 3)), "keywords": ["CAR-T"]},

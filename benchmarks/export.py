@@ -24,14 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from timing import child_json, children_peak_mb, cpu_seconds, median, peak_mb, reset_peak, spread
 
 TRIPLES_PER_UNIT_HINT = 396
 
@@ -123,33 +121,6 @@ def make_store(path: Path, units: int) -> None:
     write_store(path, load_schema(resources.ontology_file()), nodes, edges)
 
 
-def _peak_mb() -> float:
-    """This process's peak RSS in MB: VmHWM (resettable, see _reset_peak), else ru_maxrss."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
-def _reset_peak() -> bool:
-    """Reset the peak-RSS mark to the current RSS (Linux: clear_refs 5), so that the peak measured
-    afterwards is the export's own and not the Bioregistry's loading; False where unsupported."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
-def _cpu_seconds() -> float:
-    """CPU time of this process and its finished children (the export's workers)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def measure(kind: str, store_path: Path, out: Path, repeats: int) -> dict[str, Any]:
     """Run in a child process: export(s), their times and this process's peak RSS."""
     from kg.core.store import Store
@@ -162,18 +133,18 @@ def measure(kind: str, store_path: Path, out: Path, repeats: int) -> dict[str, A
             from kg.export.ntriples_write import parallel_workers
 
             kg.export.rdf.IriMinter(store.schema())  # load the Bioregistry before the clock starts
-            _reset_peak()
-            before = _peak_mb()
-            start, cpu = time.perf_counter(), _cpu_seconds()
+            reset_peak()
+            before = peak_mb()
+            start, cpu = time.perf_counter(), cpu_seconds()
             triples = kg.export.rdf.export_rdf(store_path, out, "ntriples")
-            seconds, cpu_seconds = time.perf_counter() - start, _cpu_seconds() - cpu
+            seconds, cpu_used = time.perf_counter() - start, cpu_seconds() - cpu
             out.unlink()
-            worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker
-            return {"triples": triples, "seconds": [seconds], "cpu_seconds": [cpu_seconds],
-                    "parent_mb": _peak_mb(), "worker_mb": worker_mb, "workers": parallel_workers(),
+            worker_mb = children_peak_mb()  # the largest worker
+            return {"triples": triples, "seconds": [seconds], "cpu_seconds": [cpu_used],
+                    "parent_mb": peak_mb(), "worker_mb": worker_mb, "workers": parallel_workers(),
                     "baseline_mb": before}
-        _reset_peak()
-        before = _peak_mb()
+        reset_peak()
+        before = peak_mb()
         start = time.perf_counter()
         graph = to_graph(store_ntriples(store))
         load_seconds = time.perf_counter() - start
@@ -185,15 +156,11 @@ def measure(kind: str, store_path: Path, out: Path, repeats: int) -> dict[str, A
             cpu_times.append(time.process_time() - cpu)
             out.unlink()
         return {"triples": len(graph), "seconds": times, "cpu_seconds": cpu_times, "load_seconds": load_seconds,
-                "parent_mb": _peak_mb(), "baseline_mb": before}
+                "parent_mb": peak_mb(), "baseline_mb": before}
 
 
 def _child(kind: str, store: Path, out: Path, repeats: int = 1) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, __file__, "--measure", kind, str(store), str(out), str(repeats)],
-                          capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"{kind} run failed:\n{proc.stderr}")
-    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+    return child_json([__file__, "--measure", kind, str(store), str(out), str(repeats)], f"{kind} run")
 
 
 def _streams(store: Path, out: Path, repeats: int) -> dict[str, Any]:
@@ -235,10 +202,7 @@ def main() -> None:
     triples = stream["triples"]
 
     def rate(seconds: list[float]) -> float:
-        return triples / statistics.median(seconds)
-
-    def spread(seconds: list[float]) -> str:
-        return f"median {statistics.median(seconds):.2f}s of {', '.join(f'{s:.2f}' for s in seconds)}"
+        return triples / median(seconds)
 
     def memory(run: dict[str, Any]) -> str:
         return f"exporter {run['parent_mb']:.0f} MB + {run['workers']} workers of at most {run['worker_mb']:.0f} MB"
@@ -250,7 +214,7 @@ def main() -> None:
     print(f"rdflib Graph.serialize(format='nt') (serialize only):  {rate(rdflib['seconds']):12,.0f} triples/s  "
           f"{spread(rdflib['seconds'])}; peak RSS {rdflib['parent_mb']:.0f} MB "
           f"(at start {rdflib['baseline_mb']:.0f} MB; building the Graph took a further {rdflib['load_seconds']:.2f}s)")
-    end_to_end = triples / (statistics.median(rdflib["seconds"]) + rdflib["load_seconds"])
+    end_to_end = triples / (median(rdflib["seconds"]) + rdflib["load_seconds"])
     print(f"ratio (stream / rdflib serialize, medians): {ratio:.1f}x   "
           f"(stream / rdflib store->Graph->file: {rate(stream['seconds']) / end_to_end:.1f}x)   target >= 10x")
     cpu_ratio = rate(stream["cpu_seconds"]) / rate(rdflib["cpu_seconds"])

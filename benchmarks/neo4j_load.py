@@ -17,11 +17,11 @@ quarter-size graph, and the two peaks are compared.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+from typing import Any
+
+from timing import child_json
 
 CHILD = r"""
 import json, resource, sys, time
@@ -57,11 +57,8 @@ print(json.dumps({"nodes": nodes, "rels": rels, "seconds": elapsed,
 """
 
 
-def run(mode: str, store: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(store)], capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{mode} load failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+def run(mode: str, store: Path) -> dict[str, Any]:
+    return child_json(["-c", CHILD, mode, str(store)], f"{mode} load")
 
 
 def main() -> None:

@@ -11,18 +11,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+from timing import interleaved, median
 
 
 def main() -> None:
@@ -40,11 +34,8 @@ def main() -> None:
             "kg ask (memory)": [kg, "ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA",
                                 "--store", store],
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(args.runs):
-            for name, cmd in commands.items():
-                times[name].append(timed(cmd))
-    medians = {name: statistics.median(values) for name, values in times.items()}
+        times = interleaved(commands, args.runs)
+    medians = {name: median(values) for name, values in times.items()}
     bare, import_kg = medians["python -c pass"], medians["python -c 'import kg'"]
     print(f"{'command':28} {'median s':>9} {'x bare':>8} {'x import kg':>12}   ({args.runs} runs each)")
     for name, value in medians.items():

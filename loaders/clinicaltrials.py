@@ -37,7 +37,6 @@ quoted at dev.to/odeeb "ClinicalTrials.gov API: Look Up a Study by NCT Number").
 
 from __future__ import annotations
 
-import datetime
 import functools
 import json
 import re
@@ -50,26 +49,30 @@ from typing import Any
 from kg.core.model import Edge, Node, Provenance, Record
 from kg.core.names import NameIndex
 from kg.errors import DataError
+from kg.loaders.clinicaltrials_fields import (
+    F_COLLABORATORS,
+    F_CONDITIONS,
+    F_ENROLLMENT,
+    F_ID,
+    F_INTERVENTIONS,
+    F_LEAD,
+    M_ARMS,
+    M_CONDITIONS,
+    M_DESIGN,
+    M_ID,
+    M_SPONSORS,
+    _date,
+    _get,
+    _phase,
+    _status,
+    _strings,
+    study_id,
+)
 
 SOURCE = "clinicaltrials"
 INPUT = "clinicaltrials"  # the folder under the data directory
 STUDY_URL = "https://clinicaltrials.gov/study/"
 
-NCT_ID = re.compile(r"^NCT\d{8}$")
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-# designModule.phases (a set) -> the ontology's phase enumeration
-PHASES: dict[frozenset[str], str] = {
-    frozenset({"EARLY_PHASE1"}): "early-phase-1",
-    frozenset({"PHASE1"}): "phase-1",
-    frozenset({"PHASE1", "PHASE2"}): "phase-1-2",
-    frozenset({"PHASE2"}): "phase-2",
-    frozenset({"PHASE2", "PHASE3"}): "phase-2-3",
-    frozenset({"PHASE3"}): "phase-3",
-    frozenset({"PHASE4"}): "phase-4",
-    frozenset({"NA"}): "not-applicable",
-}
-KNOWN_PHASES = frozenset().union(*PHASES)
 MAX_MENTIONS = 20  # registry records named in one candidate's review note
 
 # Text that marks an intervention as a cell therapy (name, other names or description).
@@ -78,33 +81,6 @@ CELL_THERAPY = re.compile(
     r"leucel\b|\w-cel\b|\b(?:T|NK|Treg)[\s-]cells?\b|\bcell therap|\bcells? (?:injection|infusion)",
     re.IGNORECASE)
 
-M_ID = "protocolSection.identificationModule"
-M_STATUS = "protocolSection.statusModule"
-M_DESIGN = "protocolSection.designModule"
-M_CONDITIONS = "protocolSection.conditionsModule"
-M_ARMS = "protocolSection.armsInterventionsModule"
-M_SPONSORS = "protocolSection.sponsorCollaboratorsModule"
-F_ID = f"{M_ID}.nctId"
-F_TITLE = f"{M_ID}.briefTitle"
-F_START = f"{M_STATUS}.startDateStruct.date"
-F_PHASES = f"{M_DESIGN}.phases"
-F_ENROLLMENT = f"{M_DESIGN}.enrollmentInfo.count"
-F_CONDITIONS = f"{M_CONDITIONS}.conditions"
-F_INTERVENTIONS = f"{M_ARMS}.interventions"
-F_LEAD = f"{M_SPONSORS}.leadSponsor"
-F_COLLABORATORS = f"{M_SPONSORS}.collaborators"
-
-
-# whitespace, underscore, and the dashes (Unicode category Pd, plus the minus sign)
-_IGNORED = re.compile("[" + re.escape("_-\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-                                        "\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31"
-                                        "\ufe32\ufe58\ufe63\uff0d\U00010ead") + r"\s]+")
-
-
-@functools.lru_cache(maxsize=8192)
-def normalise(term: str) -> str:
-    """Light normalisation for matching: case, spaces, hyphens and underscores are ignored."""
-    return _IGNORED.sub("", term.casefold())
 
 
 @functools.lru_cache(maxsize=8192)
@@ -119,28 +95,18 @@ def slug(text: str) -> str:
 
 
 class Matcher:
-    """Find known nodes by a registry term: exactly (NameIndex), then by normalised form."""
+    """Find known nodes by a registry term: exactly, then loosely (kg.core.names); memoised."""
 
     def __init__(self, known: NameIndex) -> None:
         self.known = known
-        self._normalised: dict[str, dict[str, set[str]]] = {}
         self._found: dict[tuple[str, str], frozenset[str]] = {}  # registry terms repeat a lot
 
     def find(self, label: str, term: str) -> set[str]:
         found = self._found.get((label, term))
         if found is None:
-            found = frozenset(self.known.find(label, term)) or self._find_normalised(label, term)
+            found = frozenset(self.known.find(label, term) or self.known.find(label, term, loose=True))
             self._found[(label, term)] = found
         return set(found)
-
-    def _find_normalised(self, label: str, term: str) -> frozenset[str]:
-        index = self._normalised.get(label)
-        if index is None:
-            index = {}
-            for name, ids in self.known.terms(label).items():
-                index.setdefault(normalise(name), set()).update(ids)
-            self._normalised[label] = index
-        return frozenset(index.get(normalise(term), ()))
 
 
 @dataclass
@@ -178,100 +144,6 @@ class _Parsed:
     nct_id: str
     records: list[Record]
     candidates: list[_Candidate]
-
-
-# ---------------------------------------------------------------- field access
-
-
-def _get(raw: dict[str, Any], path: str, nct: str | None, file: str, kind: type,
-         required: bool = False, within: str = "") -> Any:
-    """The value at a dotted ``path`` (None if absent and not required), checked for type.
-
-    ``within`` is the path of ``raw`` itself, for messages about items of a list.
-    """
-    value: Any = raw
-    for part in _PARTS.get(path) or _PARTS.setdefault(path, tuple(path.split("."))):
-        if not isinstance(value, dict):
-            raise DataError(f"'{part}' must sit in an object", file=file, record=nct, field=_at(within, path))
-        value = value.get(part)
-        if value is None:
-            if required:
-                raise DataError("missing required field", file=file, record=nct, field=_at(within, path))
-            return None
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise DataError(f"must be {_JSON_KINDS[kind]}, got {value!r}", file=file, record=nct,
-                        field=_at(within, path))
-    if isinstance(value, str) and not value.strip():
-        if required:
-            raise DataError("empty required field", file=file, record=nct, field=_at(within, path))
-        return None
-    return value
-
-
-_PARTS: dict[str, tuple[str, ...]] = {}
-
-
-def _at(within: str, path: str) -> str:
-    return f"{within}.{path}" if within else path
-
-
-_JSON_KINDS = {str: "text", int: "a whole number", list: "a list", dict: "an object"}
-
-
-def _strings(raw: dict[str, Any], path: str, nct: str, file: str, within: str = "") -> list[str]:
-    items = _get(raw, path, nct, file, list, within=within) or []
-    for item in items:
-        if not isinstance(item, str) or not item.strip():
-            raise DataError(f"must be a list of non-empty text, got {item!r}", file=file, record=nct,
-                            field=f"{within}.{path}" if within else path)
-    return [item.strip() for item in items]
-
-
-def _phase(design: dict[str, Any], nct: str, file: str) -> str | None:
-    phases = _strings(design, "phases", nct, file, M_DESIGN)
-    if not phases:
-        return None  # observational studies have no phase
-    unknown = [p for p in phases if p not in KNOWN_PHASES]
-    if unknown:
-        raise DataError(f"unknown phase '{unknown[0]}' (expected {', '.join(sorted(KNOWN_PHASES))})",
-                        file=file, record=nct, field=F_PHASES)
-    phase = PHASES.get(frozenset(phases))
-    if phase is None:
-        raise DataError(f"unsupported phase combination {phases}", file=file, record=nct, field=F_PHASES)
-    return phase
-
-
-def _date(status: dict[str, Any], nct: str, file: str) -> str | None:
-    value = _get(status, "startDateStruct.date", nct, file, str, within=M_STATUS)
-    if value is None:
-        return None
-    value = str(value).strip()
-    match = DATE.match(value)
-    try:
-        if match is None:
-            raise ValueError
-        year, month, day = (int(g) if g else 1 for g in match.groups())
-        datetime.date(year, month, day)
-    except ValueError:
-        raise DataError(f"odd date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
-                        file=file, record=nct, field=F_START) from None
-    return value
-
-
-def _status(status: dict[str, Any], nct: str, file: str) -> str | None:
-    value = _get(status, "overallStatus", nct, file, str, within=M_STATUS)
-    return str(value).strip().lower().replace("_", "-") if value else None  # RECRUITING -> recruiting
-
-
-def study_id(raw: Any, file: str) -> str:
-    """The checked NCT id of one study record."""
-    if not isinstance(raw, dict):
-        raise DataError(f"a study must be a JSON object, got {type(raw).__name__}", file=file)
-    _get(raw, "protocolSection", None, file, dict, required=True)
-    nct = str(_get(raw, F_ID, None, file, str, required=True)).strip()
-    if not NCT_ID.match(nct):
-        raise DataError(f"'{nct}' is not an NCT id (NCT followed by 8 digits)", file=file, record=nct, field=F_ID)
-    return nct
 
 
 # ---------------------------------------------------------------- parsing
@@ -500,6 +372,6 @@ def load(path: Path, known: NameIndex | None = None) -> Iterator[Record]:
     else:
         raise DataError("ClinicalTrials.gov input not found", file=str(path))
     names = [str(p.relative_to(base)) for p in files]
-    documents = ((name, read_json(p, name)) for p, name in zip(files, names))
+    documents = ((name, read_json(p, name)) for p, name in zip(files, names, strict=True))
     records = _parse_all(documents, Matcher(known or NameIndex()))
     yield from records

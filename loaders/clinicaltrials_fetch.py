@@ -1,4 +1,4 @@
-"""`kg fetch clinicaltrials`: download search pages from the live ClinicalTrials.gov API v2.
+"""Download search pages from the live ClinicalTrials.gov API v2.
 
     kg fetch clinicaltrials --condition "myasthenia gravis" --intervention "CAR-T"
 
@@ -27,9 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from kg.errors import FetchError, UsageError
 
@@ -179,29 +177,3 @@ def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, pa
         fetched += 1
         studies += len(page["studies"])
     return FetchReport(directory, fetched, studies, state["pages"], state["complete"], state_path)
-
-
-def fetch_command(
-    condition: Annotated[str | None, typer.Option(
-        "--condition", help="Condition or disease to search for (query.cond), e.g. 'myasthenia gravis'.")] = None,
-    intervention: Annotated[str | None, typer.Option(
-        "--intervention", help="Intervention to search for (query.intr), e.g. 'CAR-T'.")] = None,
-    data: Annotated[Path | None, typer.Option(
-        "--data", help="Data directory; pages go to its clinicaltrials/ folder "
-                       "(default: $CELLKG_DATA, else the packaged data, as for kg build).")] = None,
-    max_pages: Annotated[int | None, typer.Option(
-        "--max-pages", min=1, help="Stop after this many pages in this run (rerun to continue).")] = None,
-    page_size: Annotated[int, typer.Option(
-        "--page-size", min=1, max=1000, help="Studies per page (the API allows up to 1000).")] = 100,
-    delay: Annotated[float, typer.Option("--delay", min=0.0, help="Seconds to wait between pages.")] = 1.5,
-    restart: Annotated[bool, typer.Option(
-        "--restart", help="Forget saved pages and state of this query and start from page 1.")] = False,
-) -> None:
-    """Download ClinicalTrials.gov studies (API v2) into the data directory, resumably; `kg build` loads them."""
-    from kg.core.resources import data_dir
-
-    report = fetch(condition, intervention, data or data_dir(), page_size=page_size, max_pages=max_pages,
-                   delay=delay, restart=restart)
-    done = "complete" if report.complete else f"incomplete: rerun to continue from {report.state.name}"
-    typer.echo(f"fetched {report.pages} pages ({report.studies} studies) into {report.directory}; "
-               f"{report.total_pages} pages saved for this query, {done}")

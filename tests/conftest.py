@@ -19,8 +19,11 @@ from pathlib import Path
 import pytest
 
 from kg.core.build import build
-from kg.core.model import Edge, Node
+from kg.core.model import Edge, Node, Record
+from kg.core.names import NameIndex
 from kg.core.store import Store, write_store
+from kg.loaders import curated
+from kg.loaders.articles import Dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
@@ -52,10 +55,41 @@ def store_with(tmp_path: Path, test_store: Path, extra: list[Node | Edge], name:
     return path
 
 
+@pytest.fixture(scope="module")
+def known() -> NameIndex:
+    """The test graph's curated nodes by name, as registry and article loaders see them."""
+    index = NameIndex()
+    for record in curated.load(TEST_DATA / "curated"):
+        if isinstance(record, Node):
+            index.add(record)
+    return index
+
+
+def nodes(records: list[Record]) -> dict[str, Node]:
+    return {r.id: r for r in records if isinstance(r, Node)}
+
+
+def links(records: list[Record], predicate: str, source: str | None = None) -> set[str]:
+    return {r.target for r in records if isinstance(r, Edge) and r.predicate == predicate
+            and (source is None or r.source == source)}
+
+
+@pytest.fixture(scope="session")
+def test_dictionary(test_store: Path) -> Dictionary:
+    """`kg extract`'s dictionary over the test graph."""
+    return Dictionary.from_store(test_store)
+
+
+@pytest.fixture(scope="session")
+def curated_dictionary(curated_store: Path) -> Dictionary:
+    """`kg extract`'s dictionary over the curated graph."""
+    return Dictionary.from_store(curated_store)
+
+
 def run_kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real `kg` console entry point in a fresh process."""
     return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args],
-                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600, check=False)
 
 
 def _unavailable(reason: str) -> None:
@@ -78,8 +112,8 @@ def neo4j_server() -> Iterator[dict[str, str]]:
             command.append("--fresh")
         os.environ.setdefault("NEO4J_USERNAME", "neo4j")
         was_running = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "status"],
-                                     capture_output=True, text=True).returncode == 0
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+                                     capture_output=True, text=True, check=False).returncode == 0
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
         if proc.returncode != 0:
             _unavailable(f"scripts/neo4j-local start failed:\n{proc.stdout}\n{proc.stderr}")
         started = not was_running or "--fresh" in command
@@ -90,11 +124,12 @@ def neo4j_server() -> Iterator[dict[str, str]]:
 
         open_backend("neo4j").close()
     except Exception as exc:  # noqa: BLE001 - reported, then fail or skip
-        log = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "log"], capture_output=True, text=True).stdout
+        log = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "log"], capture_output=True, text=True,
+                             check=False).stdout
         _unavailable(f"{exc}\n{log}")
     yield settings
     if started:
-        subprocess.run([sys.executable, str(LOCAL_SCRIPT), "stop"], capture_output=True, text=True)
+        subprocess.run([sys.executable, str(LOCAL_SCRIPT), "stop"], capture_output=True, text=True, check=False)
 
 
 @pytest.fixture()

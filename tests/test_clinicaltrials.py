@@ -1,4 +1,4 @@
-"""ClinicalTrials.gov loader and fetcher, on recorded (invented) API v2 responses; no network.
+"""ClinicalTrials.gov loader, on recorded (invented) API v2 responses; no network.
 
 The registry fixtures live in tests/data_ctgov/ and are combined with a copy of the shared test
 graph (tests/data/curated) in a temporary data directory, so other tests' counts stay as they are.
@@ -9,22 +9,17 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
-from urllib.parse import parse_qs, urlparse
+from typing import Any
 
 import pytest
-from conftest import TEST_DATA, run_kg
+from conftest import TEST_DATA, links, nodes, run_kg
 
-from kg.core.model import Edge, Node, Record
+from kg.core.model import Edge, Node
 from kg.core.names import NameIndex
-from kg.errors import DataError, KGError, UsageError
+from kg.errors import DataError
 from kg.loaders import clinicaltrials as ct
-from kg.loaders import curated
-from kg.loaders.clinicaltrials_fetch import FetchError, fetch, fetch_command
+from kg.loaders import clinicaltrials_fields as fields
 
 CTGOV = Path(__file__).parent / "data_ctgov"
 SINGLE = CTGOV / "clinicaltrials" / "NCT99000001.json"
@@ -32,26 +27,8 @@ SEARCH = CTGOV / "clinicaltrials" / "search-test-lupus-page-0001.json"
 PAGES = [CTGOV / "server" / "page-1.json", CTGOV / "server" / "page-2.json"]
 
 
-@pytest.fixture(scope="module")
-def known() -> NameIndex:
-    index = NameIndex()
-    for record in curated.load(TEST_DATA / "curated"):
-        if isinstance(record, Node):
-            index.add(record)
-    return index
-
-
 def read(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def nodes(records: list[Record]) -> dict[str, Node]:
-    return {r.id: r for r in records if isinstance(r, Node)}
-
-
-def links(records: list[Record], predicate: str, source: str | None = None) -> set[str]:
-    return {r.target for r in records if isinstance(r, Edge) and r.predicate == predicate
-            and (source is None or r.source == source)}
 
 
 def study(interventions: list[dict[str, Any]] | None = None, nct: str = "NCT99000099", **design: Any) -> dict[str, Any]:
@@ -201,26 +178,26 @@ def _edit(path: tuple[str, ...], value: Any) -> Any:
 _DELETE = object()
 _ID = ("protocolSection", "identificationModule", "nctId")
 BAD: dict[str, tuple[Any, str, str | None]] = {  # case -> (edit or raw text/bytes, message, field)
-    "missing-nct-id": (_edit(_ID, _DELETE), "missing required field", ct.F_ID),
-    "malformed-nct-id": (_edit(_ID, "NCT123"), "is not an NCT id", ct.F_ID),
+    "missing-nct-id": (_edit(_ID, _DELETE), "missing required field", fields.F_ID),
+    "malformed-nct-id": (_edit(_ID, "NCT123"), "is not an NCT id", fields.F_ID),
     "missing-title": (_edit(("protocolSection", "identificationModule", "briefTitle"), _DELETE),
-                      "missing required field", ct.F_TITLE),
+                      "missing required field", fields.F_TITLE),
     "unknown-phase": (_edit(("protocolSection", "designModule", "phases"), ["PHASE1", "PHASE5"]),
-                      "unknown phase 'PHASE5'", ct.F_PHASES),
+                      "unknown phase 'PHASE5'", fields.F_PHASES),
     "odd-phase-combination": (_edit(("protocolSection", "designModule", "phases"), ["PHASE1", "PHASE3"]),
-                              "unsupported phase combination", ct.F_PHASES),
+                              "unsupported phase combination", fields.F_PHASES),
     "odd-date": (_edit(("protocolSection", "statusModule", "startDateStruct", "date"), "March 2024"),
-                 "odd date 'March 2024'", ct.F_START),
+                 "odd date 'March 2024'", fields.F_START),
     "impossible-date": (_edit(("protocolSection", "statusModule", "startDateStruct", "date"), "2024-02-30"),
-                        "odd date '2024-02-30'", ct.F_START),
+                        "odd date '2024-02-30'", fields.F_START),
     "wrong-type": (_edit(("protocolSection", "designModule", "enrollmentInfo", "count"), "24"),
-                   "must be a whole number", ct.F_ENROLLMENT),
+                   "must be a whole number", fields.F_ENROLLMENT),
     "intervention-without-name": (_edit(("protocolSection", "armsInterventionsModule", "interventions"),
                                         [{"type": "BIOLOGICAL"}]),
-                                  "missing required field", ct.F_INTERVENTIONS + "[0].name"),
+                                  "missing required field", fields.F_INTERVENTIONS + "[0].name"),
     "duplicate-nct-id": (_edit(("protocolSection", "identificationModule", "briefTitle"), "Another title"),
                          "duplicate NCT id NCT99000001 with different content (also in clinicaltrials/NCT99000001.json)",
-                         ct.F_ID),
+                         fields.F_ID),
     "invalid-json": ('{"studies": [ {"protocolSection": }\n', "invalid JSON", None),
     "non-utf8": ('{"studies": [], "x": "caf\xe9"}'.encode("latin-1"), "not UTF-8", None),
     "not-a-study": ('{"protocolSection_": {}}', "not a ClinicalTrials.gov API v2 document", None),
@@ -314,162 +291,3 @@ def test_build_with_registry_data_answers_products_for_target(data_dir: Path, tm
     candidate = json.loads(looked.stdout)[0]
     assert candidate["id"] == "cellkg:candidate-xyz-19-car-t-cells"
     assert candidate["properties"]["needs_review"] is True
-
-
-# ---------------------------------------------------------------- fetching
-
-
-class Recorded(BaseHTTPRequestHandler):
-    """Serves the two recorded pages like /api/v2/studies; ``fail`` makes page 2 answer 503."""
-
-    pages: ClassVar[list[bytes]] = [p.read_bytes() for p in PAGES]
-    token = json.loads(pages[0])["nextPageToken"]
-    log: ClassVar[list[dict[str, Any]]] = []
-    fail_page_2 = 0  # how many times page 2 answers 503 before it works (-1: always)
-    throttle_once = False
-
-    def do_GET(self) -> None:
-        url = urlparse(self.path)
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        type(self).log.append({"path": url.path, "query": query, "agent": self.headers.get("User-Agent", "")})
-        if url.path != "/api/v2/studies":
-            return self._send(404, b"Not Found", "text/plain")
-        if query.get("format") != "json":
-            return self._send(400, b"Parameter format is required", "text/plain")
-        if type(self).throttle_once:
-            type(self).throttle_once = False
-            return self._send(429, b"Too many requests", "text/plain", {"Retry-After": "0"})
-        if "pageToken" not in query:
-            return self._send(200, self.pages[0])
-        if query["pageToken"] != self.token:
-            return self._send(400, b"Parameter pageToken is invalid", "text/plain")
-        if type(self).fail_page_2:
-            type(self).fail_page_2 -= 1 if type(self).fail_page_2 > 0 else 0
-            return self._send(503, b"Service Unavailable", "text/plain")
-        return self._send(200, self.pages[1])
-
-    def _send(self, status: int, body: bytes, kind: str = "application/json",
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture()
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A recorded API on the loopback interface only; CELLKG_CTGOV_URL points the fetcher at it."""
-    Recorded.log, Recorded.fail_page_2, Recorded.throttle_once = [], 0, False
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/api/v2/studies"
-    monkeypatch.setenv("CELLKG_CTGOV_URL", url)
-    yield url
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
-def saved(data: Path) -> list[Path]:
-    return sorted((data / "clinicaltrials").glob("*.json"))
-
-
-def test_fetch_two_pages_saves_raw_json_that_loads(server: str, tmp_path: Path, known: NameIndex) -> None:
-    waits: list[float] = []
-    report = fetch("test lupus", "CAR-T", tmp_path, page_size=2, delay=0.25, sleep=waits.append)
-    assert (report.pages, report.studies, report.complete) == (2, 3, True)
-    files = saved(tmp_path)
-    assert [f.name for f in files] == ["cond-test-lupus_intr-car-t-page-0001.json",
-                                       "cond-test-lupus_intr-car-t-page-0002.json"]
-    assert [f.read_bytes() for f in files] == Recorded.pages  # exactly as received
-    assert waits == [0.25]  # a pause between pages, none before the first
-    first, second = Recorded.log
-    assert first["query"] == {"format": "json", "pageSize": "2", "query.cond": "test lupus", "query.intr": "CAR-T"}
-    assert second["query"]["pageToken"] == Recorded.token
-    assert first["agent"].startswith("cellkg/")
-    state = json.loads(report.state.read_text(encoding="utf-8"))
-    assert state["complete"] is True and state["next_page_token"] is None
-
-    records = list(ct.load(tmp_path / "clinicaltrials", known))
-    studies = {n.id for n in nodes(records).values() if n.label == "Study"}
-    assert studies == {"clinicaltrials:NCT99000011", "clinicaltrials:NCT99000012", "clinicaltrials:NCT99000013"}
-    assert links(records, "STUDIES_PRODUCT", "clinicaltrials:NCT99000011") == {"cellkg:t-prod-c"}
-    observational = nodes(records)["clinicaltrials:NCT99000012"]
-    assert "phase" not in observational.properties and "interventions" not in observational.properties
-
-    again = fetch("test lupus", "CAR-T", tmp_path, page_size=2, delay=0, sleep=waits.append)
-    assert (again.pages, again.total_pages, again.complete) == (0, 2, True)  # nothing left to do
-    assert len(Recorded.log) == 2
-
-
-def test_fetch_resumes_after_an_interruption(server: str, tmp_path: Path) -> None:
-    Recorded.fail_page_2 = -1  # the API goes down after page 1
-    waits: list[float] = []
-    with pytest.raises(FetchError, match="unreachable after 3 attempts \\(HTTP 503\\)"):
-        fetch("test lupus", None, tmp_path, delay=0, retries=2, backoff=0.5, sleep=waits.append)
-    assert waits == [0, 0.5, 1.0]  # the page delay, then exponential backoff
-    assert [f.name for f in saved(tmp_path)] == ["cond-test-lupus-page-0001.json"]
-    state = json.loads((tmp_path / "clinicaltrials" / "cond-test-lupus.state").read_text(encoding="utf-8"))
-    assert (state["pages"], state["next_page_token"], state["complete"]) == (1, Recorded.token, False)
-
-    Recorded.fail_page_2, Recorded.log = 0, []
-    report = fetch("test lupus", None, tmp_path, delay=0, sleep=waits.append)
-    assert (report.pages, report.total_pages, report.complete) == (1, 2, True)
-    assert [r["query"].get("pageToken") for r in Recorded.log] == [Recorded.token]  # page 2 only
-    assert [f.read_bytes() for f in saved(tmp_path)] == Recorded.pages
-
-
-def test_max_pages_then_rerun_continues_and_restart_starts_over(server: str, tmp_path: Path) -> None:
-    first = fetch("test lupus", None, tmp_path, max_pages=1, delay=0)
-    assert (first.pages, first.complete) == (1, False)
-    second = fetch("test lupus", None, tmp_path, max_pages=1, delay=0)
-    assert (second.pages, second.total_pages, second.complete) == (1, 2, True)
-    with pytest.raises(UsageError, match="different query or page size"):
-        fetch("test lupus", None, tmp_path, page_size=50, delay=0)
-    Recorded.log = []
-    again = fetch("test lupus", None, tmp_path, page_size=50, delay=0, restart=True)
-    assert (again.pages, again.total_pages) == (2, 2) and "pageToken" not in Recorded.log[0]["query"]
-
-
-def test_fetch_retries_when_throttled(server: str, tmp_path: Path) -> None:
-    Recorded.throttle_once = True
-    waits: list[float] = []
-    report = fetch(None, "CAR-T", tmp_path, delay=0, backoff=5, sleep=waits.append)
-    assert report.complete and waits[0] == 0.0  # Retry-After: 0 wins over the 5 s backoff
-
-
-def test_fetch_reports_a_refused_request(server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CELLKG_CTGOV_URL", server.replace("/studies", "/nothing"))
-    with pytest.raises(FetchError, match="answered HTTP 404 for http://127.0.0.1:.*/api/v2/nothing.*: Not Found"):
-        fetch("test lupus", None, tmp_path, delay=0)
-    assert not saved(tmp_path)
-
-
-def test_fetch_needs_a_query(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="--condition, --intervention or both"):
-        fetch(None, None, tmp_path)
-
-
-def test_fetch_command_registers_as_kg_fetch_clinicaltrials(server: str, tmp_path: Path) -> None:
-    import typer
-    from typer.testing import CliRunner
-
-    app = typer.Typer()  # the lines the lead adds to kg/cli.py
-    fetch_app = typer.Typer(help="Download raw records from a live source into the data directory.")
-    fetch_app.command("clinicaltrials")(fetch_command)
-    app.add_typer(fetch_app, name="fetch")
-
-    assert fetch_command.__doc__
-    result = CliRunner().invoke(app, ["fetch", "clinicaltrials", "--condition", "test lupus",
-                                      "--data", str(tmp_path), "--delay", "0"])
-    assert result.exit_code == 0, result.output
-    assert "fetched 2 pages (3 studies)" in result.output and "complete" in result.output
-    refused = CliRunner().invoke(app, ["fetch", "clinicaltrials", "--data", str(tmp_path)])
-    assert isinstance(refused.exception, KGError)  # kg.cli.main turns it into one line

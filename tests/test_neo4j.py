@@ -160,6 +160,7 @@ def test_password_is_never_a_cli_option() -> None:
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from conftest import LOCAL_SCRIPT
 
@@ -173,9 +174,10 @@ def big_store(tmp_path_factory: pytest.TempPathFactory, curated_store: Path) -> 
     return path
 
 
-def _start_load(store: Path) -> subprocess.Popen[str]:
+def _start_load(store: Path, *options: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "load", "--store", str(store),
-                             "--batch-size", "200"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--batch-size", "200", *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
 
 
 def _wait_until_writing(proc: subprocess.Popen[str], settings: dict[str, str]) -> None:
@@ -194,33 +196,43 @@ def _wait_until_writing(proc: subprocess.Popen[str], settings: dict[str, str]) -
     pytest.fail("the load never started writing")
 
 
+@dataclass
+class Interrupted:
+    """A database holding a finished load, and a second, larger load caught in the middle of writing."""
+
+    before: tuple[list[Any], list[Any]]  # snapshot() of the database before the second load
+    proc: subprocess.Popen[str]
+
+
+def _interrupt(settings: dict[str, str], first: Path, second: Path, *options: str) -> Interrupted:
+    assert run_kg("load", "--store", str(first), *options).returncode == 0
+    before = snapshot(settings)
+    proc = _start_load(second, *options)
+    _wait_until_writing(proc, settings)
+    assert proc.poll() is None, "the load finished before it could be interrupted; make big_store bigger"
+    return Interrupted(before, proc)
+
+
 def test_killing_the_loader_mid_load_leaves_the_database_as_it_was(
         empty_neo4j: dict[str, str], test_store: Path, big_store: Path) -> None:
-    assert run_kg("load", "--store", str(test_store)).returncode == 0
-    before = snapshot(empty_neo4j)
-    proc = _start_load(big_store)
-    _wait_until_writing(proc, empty_neo4j)
-    assert proc.poll() is None, "the load finished before it could be killed; make big_store bigger"
-    proc.kill()
-    proc.communicate()
+    load = _interrupt(empty_neo4j, test_store, big_store)
+    load.proc.kill()
+    load.proc.communicate()
     time.sleep(1)
-    assert snapshot(empty_neo4j) == before
+    assert snapshot(empty_neo4j) == load.before
 
 
 def test_stopping_the_server_mid_load_leaves_the_database_as_it_was(
         empty_neo4j: dict[str, str], test_store: Path, big_store: Path) -> None:
-    assert run_kg("load", "--store", str(test_store)).returncode == 0
-    before = snapshot(empty_neo4j)
-    proc = _start_load(big_store)
-    _wait_until_writing(proc, empty_neo4j)
+    load = _interrupt(empty_neo4j, test_store, big_store)
     subprocess.run([sys.executable, str(LOCAL_SCRIPT), "kill"], check=True, capture_output=True)
-    _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 1
+    _, stderr = load.proc.communicate(timeout=120)
+    assert load.proc.returncode == 1
     assert len(stderr.strip().splitlines()) == 1 and "Neo4j" in stderr, stderr
     restart = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "start"], capture_output=True, text=True,
-                             timeout=600)
+                             timeout=600, check=False)
     assert restart.returncode == 0, restart.stdout + restart.stderr
-    assert snapshot(empty_neo4j) == before
+    assert snapshot(empty_neo4j) == load.before
     # and rerunning the same command completes the load
     assert run_kg("load", "--store", str(big_store)).returncode == 0
 
@@ -229,13 +241,9 @@ def test_commit_every_batch_load_is_recovered_by_rerunning(
         empty_neo4j: dict[str, str], test_store: Path, big_store: Path) -> None:
     assert run_kg("load", "--store", str(big_store), "--commit-every-batch").returncode == 0
     clean = snapshot(empty_neo4j)
-    assert run_kg("load", "--store", str(test_store)).returncode == 0
-    proc = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "load", "--store",
-                             str(big_store), "--commit-every-batch", "--batch-size", "200"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_until_writing(proc, empty_neo4j)
-    proc.kill()
-    proc.communicate()
+    load = _interrupt(empty_neo4j, test_store, big_store, "--commit-every-batch")
+    load.proc.kill()
+    load.proc.communicate()
     partial = snapshot(empty_neo4j)
     assert partial != clean  # part of the load was committed ...
     rerun = run_kg("load", "--store", str(big_store), "--commit-every-batch")

@@ -22,7 +22,7 @@ from kg.core.model import Edge, Node, Provenance
 from kg.core.store import Store
 from kg.errors import ExportError
 from kg.export import ntriples_write
-from kg.export.ntriples import connect, piece_query
+from kg.export.ntriples_rows import connect, piece_query
 from kg.export.rdf import (
     export_rdf,
     nt_literal,
@@ -44,7 +44,10 @@ def _reference(store_path: Path) -> bytes:
 def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The export benchmark's generator: exportable copies of the test graph's shape (kg.core.synthetic's
     suffixed ids, MONDO:0000001.s0, break their patterns as IRIs)."""
-    spec = importlib.util.spec_from_file_location("export_benchmark", Path(__file__).parents[1] / "benchmarks/export.py")
+    benchmarks = Path(__file__).parents[1] / "benchmarks"
+    if str(benchmarks) not in sys.path:
+        sys.path.append(str(benchmarks))  # the script imports its sibling timing.py
+    spec = importlib.util.spec_from_file_location("export_benchmark", benchmarks / "export.py")
     assert spec is not None and spec.loader is not None
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)

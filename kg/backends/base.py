@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from kg.queries.question import Question, Row
@@ -28,10 +28,11 @@ class GraphBackend(ABC):
     def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         raise NotImplementedError(f"the {self.name} backend does not run Cypher")
 
+    @abstractmethod
     def close(self) -> None:
         """Release connections and files."""
 
-    def __enter__(self) -> GraphBackend:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

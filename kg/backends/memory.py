@@ -29,6 +29,9 @@ class MemoryBackend(GraphBackend):
     def __init__(self, store: Path) -> None:
         self.graph = graph_from_store(store)
 
+    def close(self) -> None:
+        """Nothing to release: the graph is plain memory."""
+
     def resolve(self, node_class: str, term: str) -> list[tuple[str, str]]:
         return [(n.id, n.name) for n in self.graph.match(node_class, term)]
 

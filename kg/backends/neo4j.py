@@ -139,9 +139,9 @@ class Neo4jBackend(GraphBackend):
 
     # ---- reading
     def _read(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        with _translated(self.uri, self.database):
-            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                return session.execute_read(lambda tx: [r.data() for r in tx.run(query, dict(params))])
+        with _translated(self.uri, self.database), \
+                self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(lambda tx: [r.data() for r in tx.run(query, dict(params))])
 
     def resolve(self, node_class: str, term: str) -> list[tuple[str, str]]:
         label = statements._safe(node_class)
@@ -155,13 +155,14 @@ class Neo4jBackend(GraphBackend):
 
     def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a user's query in a read transaction; a write is refused by the server."""
-        with _translated(self.uri, self.database):
-            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-                    result = tx.run(query, dict(params or {}))
-                    return [{k: _plain(v) for k, v in record.items()} for record in result]
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            result = tx.run(query, dict(params or {}))
+            # record.keys(): a driver Record, not a dict
+            return [{k: _plain(record[k]) for k in record.keys()} for record in result]  # noqa: SIM118
 
-                return session.execute_read(work)
+        with _translated(self.uri, self.database), \
+                self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
 
     def count(self) -> tuple[int, int]:
         rows = self._read("MATCH (n:Entity) WITH count(n) AS nodes "
@@ -216,11 +217,15 @@ class Neo4jBackend(GraphBackend):
                         tx.rollback()
             else:
                 for kind, batch in work:
-                    session.execute_write(lambda tx, b=batch: tx.run(b.statement, rows=b.rows).consume())
+                    session.execute_write(_run_batch, batch)
                     _count(counts, kind, len(batch.rows), progress)
                 session.run(statements.PRUNE_EDGES_IN_BATCHES, build=build).consume()
                 session.run(statements.PRUNE_NODES_IN_BATCHES, build=build).consume()
         return counts["nodes"], counts["relationships"]
+
+
+def _run_batch(tx: neo4j.ManagedTransaction, batch: statements.Batch) -> None:
+    tx.run(batch.statement, rows=batch.rows).consume()
 
 
 def _chain(*parts: tuple[str, Iterator[statements.Batch]]) -> Iterator[tuple[str, statements.Batch]]:

@@ -208,14 +208,11 @@ def stats(store: StoreOpt = None, fmt: FormatOpt = "table") -> None:
 # Commands defined beside the code they drive; each module imports only typer at load time.
 from kg.cli.export import export_app, validate_command
 from kg.cli.extract import extract_command
-from kg.loaders.clinicaltrials_fetch import fetch_command
+from kg.cli.fetch import fetch_app
 
 app.add_typer(export_app, name="export")
 app.command("validate")(validate_command)
 app.command("extract")(extract_command)
-fetch_app = typer.Typer(help="Download raw records from a live source into the data directory.",
-                        no_args_is_help=True)
-fetch_app.command("clinicaltrials")(fetch_command)
 app.add_typer(fetch_app, name="fetch")
 
 

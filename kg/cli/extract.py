@@ -182,7 +182,7 @@ def review_table(rows: list[dict[str, Any]], columns: tuple[str, ...] = ("field"
     widths = [min(cap, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns[:-1])]
 
     def line(values: list[str]) -> str:
-        fixed = [(v if len(v) <= w else v[:w - 1] + "\u2026").ljust(w) for v, w in zip(values, widths)]
+        fixed = [(v if len(v) <= w else v[:w - 1] + "\u2026").ljust(w) for v, w in zip(values[:-1], widths, strict=True)]
         return "  ".join([*fixed, values[-1]]).rstrip()
 
     rule = ["-" * w for w in widths] + ["-" * len(columns[-1])]

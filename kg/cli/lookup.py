@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.core.model import Node
+from kg.core.names import exact_key, terms_of
 from kg.core.store import Store
 from kg.errors import NotFound
 
@@ -31,14 +32,10 @@ def lookup(store: Store, term: str) -> tuple[list[Found], list[Node]]:
     matches = store.find(term)
     if not matches:
         raise NotFound(f"nothing in the graph is called '{term}' (try part of a name, a code name or an id)")
-    exact = [n for n in matches if term.strip().lower() in _names(n)]
+    exact = [n for n in matches if exact_key(term) in {exact_key(t) for t in terms_of(n)}]
     if not exact:
         return [], matches
     return [_details(store, node) for node in exact], []
-
-
-def _names(node: Node) -> set[str]:
-    return {str(t).lower() for t in (node.id, node.name, *node.properties.get("synonyms", ()))}  # type: ignore[misc]
 
 
 def _details(store: Store, node: Node) -> Found:

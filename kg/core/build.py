@@ -59,7 +59,7 @@ def derive(nodes: dict[str, Node], edges: dict[tuple[str, str, str], Edge]) -> l
     for evidence, product in product_of.items():
         if evidence in disease_of:
             derived.setdefault((product, disease_of[evidence]), []).append(evidence)
-    return [Edge(p, "HAS_EVIDENCE_IN", d, {"evidence": sorted(ev)}, Provenance(None, "derived"))
+    return [Edge(p, "HAS_EVIDENCE_IN", d, {"evidence": tuple(sorted(ev))}, Provenance(None, "derived"))
             for (p, d), ev in sorted(derived.items())]
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any
 
-Scalar = Union[str, int, float, bool]
-Value = Union[Scalar, tuple[Scalar, ...]]
+Scalar = str | int | float | bool
+Value = Scalar | tuple[Scalar, ...]
 
 
 def freeze(properties: Mapping[str, Any] | None) -> Mapping[str, Value]:
@@ -85,12 +85,15 @@ class Edge:
         return (self.source, self.predicate, self.target)
 
 
-Record = Union[Node, Edge]
+Record = Node | Edge
 
 
 def split(records: Iterable[Record]) -> tuple[list[Node], list[Edge]]:
     nodes: list[Node] = []
     edges: list[Edge] = []
     for record in records:
-        (nodes if isinstance(record, Node) else edges).append(record)
+        if isinstance(record, Node):
+            nodes.append(record)
+        else:
+            edges.append(record)
     return nodes, edges

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.core.schema import ClassDef, PropertyDef, RelationshipDef, Schema, property_key, relationship_type
 from kg.errors import OntologyError
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 VOCAB = "https://w3id.org/cellkg/vocab/"
 BIOLINK = "https://w3id.org/biolink/vocab/"
@@ -30,25 +34,25 @@ def load_schema(path: Path) -> Schema:
             raise OntologyError(f"{path}: {text} is outside the cellkg vocabulary")
         return text[len(VOCAB):]
 
-    def text(subject: object, predicate: URIRef) -> str:
-        value = graph.value(subject, predicate)  # type: ignore[arg-type]
+    def text(subject: Node, predicate: URIRef) -> str:
+        value = graph.value(subject, predicate)
         return str(value) if value is not None else ""
 
-    def biolink(subject: object) -> str | None:
+    def biolink(subject: Node) -> str | None:
         for predicate in (SKOS.exactMatch, SKOS.closeMatch):
-            for obj in graph.objects(subject, predicate):  # type: ignore[arg-type]
+            for obj in graph.objects(subject, predicate):
                 if str(obj).startswith(BIOLINK):
                     return "biolink:" + str(obj)[len(BIOLINK):]
         return None
 
-    def members(node: object) -> list[object]:
-        union = graph.value(node, OWL.unionOf)  # type: ignore[arg-type]
+    def members(node: Node) -> list[Node]:
+        union = graph.value(node, OWL.unionOf)
         if union is not None:
             return list(Collection(graph, union))
         return [node]
 
-    def flag(subject: object, predicate: URIRef) -> bool:
-        return graph.value(subject, predicate) == Literal(True)  # type: ignore[arg-type]
+    def flag(subject: Node, predicate: URIRef) -> bool:
+        return bool(graph.value(subject, predicate) == Literal(True))
 
     ontologies = list(graph.subjects(RDF.type, OWL.Ontology))
     if len(ontologies) != 1:
@@ -63,7 +67,7 @@ def load_schema(path: Path) -> Schema:
         parents = tuple(sorted(local(p) for p in graph.objects(cls, RDFS.subClassOf)))
         classes[name] = ClassDef(name, str(cls), parents, text(cls, SKOS.definition), biolink(cls))
 
-    def class_names(node: object, where: str) -> tuple[str, ...]:
+    def class_names(node: Node, where: str) -> tuple[str, ...]:
         names = tuple(sorted(local(m) for m in members(node)))
         for name in names:
             if name not in classes:

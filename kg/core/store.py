@@ -15,9 +15,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from kg.core.model import Edge, Node, Provenance
+from kg.core.names import exact_key, terms_of
 from kg.core.schema import Schema
 from kg.errors import NotFound, StoreError
 
@@ -68,8 +69,7 @@ def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterab
             rows = []
             for node in sorted(nodes, key=lambda n: n.id):
                 rows.append((node.id, node.label, node.name, _dump(dict(node.properties)), *_prov(node.provenance)))
-                for term in (node.id, node.name, *node.properties.get("synonyms", ())):  # type: ignore[misc]
-                    names.add((str(term).lower(), node.id))
+                names.update((exact_key(term), node.id) for term in terms_of(node))
             edge_rows = [(e.source, e.predicate, e.target, _dump(dict(e.properties)), *_prov(e.provenance))
                          for e in sorted(edges, key=lambda e: e.key)]
             for row in (*rows, *edge_rows):
@@ -112,7 +112,7 @@ class Store:
         if fmt != FORMAT_VERSION:
             raise StoreError(f"{path} has store format {fmt}, this cellkg reads {FORMAT_VERSION}: run `kg build`")
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -160,7 +160,7 @@ class Store:
 
     def find(self, term: str) -> list[Node]:
         """Nodes whose id, name or synonym equals ``term`` (case-insensitive); else contains it."""
-        key = term.strip().lower()
+        key = exact_key(term)
         rows = self._db.execute(
             "SELECT n.* FROM names m JOIN nodes n ON n.id = m.node_id WHERE m.term = ? ORDER BY n.id", (key,)
         ).fetchall()

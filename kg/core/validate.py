@@ -13,13 +13,13 @@ from typing import Any
 
 from kg.core.model import Edge, Node, Provenance, Record, Value
 from kg.core.schema import PropertyDef, Schema
-from kg.errors import ConflictError, SchemaViolation
+from kg.errors import ConflictError, DataError, SchemaViolation
 
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):(\S+)$")
 
 
 def _fail(message: str, prov: Provenance | None, field: str | None = None,
-          cls: type[SchemaViolation] = SchemaViolation) -> SchemaViolation:
+          cls: type[DataError] = SchemaViolation) -> DataError:
     if prov is None:
         return cls(message, field=field)
     return cls(message, file=prov.file, line=prov.line, record=prov.record, field=field or prov.field)
@@ -66,7 +66,9 @@ def _diff(a: Node | Edge, b: Node | Edge) -> str:
 def _conflict(what: str, first: Provenance | None, second: Provenance | None, diff: str) -> ConflictError:
     earlier = first.location if first else "an earlier record"
     message = f"conflicting duplicate of {what}: {diff} (first defined at {earlier})"
-    return _fail(message, second, "id", ConflictError)  # type: ignore[return-value]
+    error = _fail(message, second, "id", ConflictError)
+    assert isinstance(error, ConflictError)
+    return error
 
 
 def _type_ok(prop: PropertyDef, value: Any) -> bool:
@@ -124,10 +126,10 @@ def validate(schema: Schema, nodes: Mapping[str, Node], edges: Iterable[Edge]) -
         if rel is None:
             raise _fail(f"unknown relationship '{edge.predicate}'", prov)
         for end, role, allowed in ((edge.source, "source", rel.domain), (edge.target, "target", rel.range)):
-            node = nodes.get(end)
-            if node is None:
+            linked = nodes.get(end)
+            if linked is None:
                 raise _fail(f"'{end}' is not defined (dangling reference)", prov)
-            if not any(schema.is_a(node.label, cls) for cls in allowed):
+            if not any(schema.is_a(linked.label, cls) for cls in allowed):
                 raise _fail(f"{edge.predicate} needs a {' or '.join(allowed)} as its {role}, "
-                            f"but '{end}' is a {node.label}", prov)
+                            f"but '{end}' is a {linked.label}", prov)
         check_properties(schema, edge.predicate, edge.properties, prov, edge=True)

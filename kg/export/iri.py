@@ -189,7 +189,7 @@ def _boolean(value: Any) -> str:
 
 def _text(value: Any) -> str:
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return str(value)
     if isinstance(value, (bool, list, tuple, dict)) or value is None:
         raise TypeError
     return str(value)

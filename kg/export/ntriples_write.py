@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import ExportError
-from kg.export.ntriples import KEYS, WHOLE, NTriples, Piece, connect, maker_for, piece_blocks, piece_query
+from kg.export.ntriples_fast import FastNTriples
+from kg.export.ntriples_rows import KEYS, WHOLE, Piece, connect, maker_for, piece_blocks, piece_query
 
 #: Below this many rows (nodes + relationships) one process writes the store.
 PARALLEL_MIN_ROWS = 20_000
@@ -128,7 +129,7 @@ def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, work
     return header.count("\n") + total
 
 
-def _render(maker: NTriples, db: Any, piece: Piece) -> tuple[bytes, int]:
+def _render(maker: FastNTriples, db: Any, piece: Piece) -> tuple[bytes, int]:
     render = maker.node_rows if piece[0] == "nodes" else maker.edge_rows
     text, count = render(db.execute(*piece_query(piece)))
     return text.encode("utf-8"), count
@@ -140,7 +141,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _worker(conn: Any, maker: NTriples, path: Path, pieces: list[Piece], first: int, step: int, fd: int,
+def _worker(conn: Any, maker: FastNTriples, path: Path, pieces: list[Piece], first: int, step: int, fd: int,
             turns: list[tuple[int, int]]) -> None:
     """A forked worker: render pieces first, first+step, ...; write each in turn; send
     ("ok", triples), ("error", exception), or ("lost", None) when the worker before it ended
@@ -186,7 +187,7 @@ def _close(pipes: list[tuple[int, int]]) -> None:
             os.close(end)
 
 
-def _write_parallel(maker: NTriples, path: Path, pieces: list[Piece], fd: int, count: int) -> int:
+def _write_parallel(maker: FastNTriples, path: Path, pieces: list[Piece], fd: int, count: int) -> int:
     import multiprocessing
     from multiprocessing.connection import wait
 

@@ -55,14 +55,8 @@ from kg.export.iri import (
     nt_literal,
     nt_string,
 )
-from kg.export.ntriples import (
-    BATCH,
-    FLUSH_CHARS,
-    NTriples,
-    reference_ntriples,
-    store_ntriples,
-    write_ntriples,
-)
+from kg.export.ntriples import NTriples
+from kg.export.ntriples_rows import BATCH, FLUSH_CHARS, reference_ntriples, store_ntriples, write_ntriples
 from kg.export.ntriples_write import write_store_ntriples
 
 if TYPE_CHECKING:  # pragma: no cover

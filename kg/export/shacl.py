@@ -134,7 +134,7 @@ def validate_graph(data: Graph, schema: Schema, shapes: Path | None = None,
     def describe(focus: Any) -> str:
         if (focus, RDF.type, RDF.Statement) in data:
             s, p, o = (data.value(focus, RDF[x]) for x in ("subject", "predicate", "object"))
-            return f"relationship {show(s)} -[{rel_types.get(p, show(p))}]-> {show(o)}"  # type: ignore[arg-type]
+            return f"relationship {show(s)} -[{rel_types.get(p, show(p))}]-> {show(o)}"
         classes = sorted(names.get(URIRef(str(c)), str(c)) for c in data.objects(focus, RDF.type))
         return f"node {show(focus)} ({', '.join(classes) or 'untyped'})"
 

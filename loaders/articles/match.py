@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.model import Edge, Node
+from kg.core.names import terms_of
 
 ENTITY_FIELDS = {"Product": "product", "Target": "target", "Disease": "disease",
                  "Autoantibody": "autoantibody", "Therapy": "prior_therapy"}
@@ -151,7 +152,7 @@ class Dictionary:
             for term in lexicon_terms:
                 add(term, "Outcome", fld, None)
         for node in nodes:
-            own = [node.name, *(str(s) for s in node.properties.get("synonyms", ()))]  # type: ignore[union-attr]
+            own = list(terms_of(node, with_id=False))
             if node.properties.get("abbreviation"):
                 own.append(str(node.properties["abbreviation"]))
             names[node.id] = node.name

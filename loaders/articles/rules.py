@@ -31,7 +31,7 @@ NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS, 1)}
 NUMBER_WORDS.update({"a single": 1, "single": 1, "a": 1, "an": 1, "hundred": 100, "a hundred": 100,
                      "one hundred": 100, **_TENS})
 NUMBER_WORDS.update({f"{t}{sep}{u}": tv + uv for t, tv in _TENS.items() for u, uv in
-                     zip(_UNITS[:9], range(1, 10)) for sep in ("-", " ")})
+                     zip(_UNITS[:9], range(1, 10), strict=True) for sep in ("-", " ")})
 _NUM = (r"(?:\d+(?:\.\d+)?|(?:a\s+|one\s+)?hundred|(?:a\s+)?single|(?:" + "|".join(_TENS) + r")(?:[\s-](?:"
         + "|".join(_UNITS[:9]) + r"))?|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + ")")
 
@@ -141,9 +141,8 @@ def outcome_status(text: str, mention: Mention, clause: tuple[int, int],
     local = "".join(masked)
     before = local[:mention.start - c_start]
     after = local[mention.end - c_start:]
-    cue = None
-    for cue in _NEG_PRE.finditer(before):
-        pass
+    cues = list(_NEG_PRE.finditer(before))
+    cue = cues[-1] if cues else None  # the nearest cue before the mention
     negated = False
     if cue is not None:
         gap = before[cue.end():]
