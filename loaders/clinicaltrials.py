@@ -1,142 +1,61 @@
 """ClinicalTrials.gov API v2 JSON (data/clinicaltrials/*.json): registry records as Study nodes.
 
-Each file holds either one study (``GET /api/v2/studies/NCT…``) or one search page
-(``GET /api/v2/studies?…``: ``{"studies": [...], "nextPageToken": "…"}``), exactly as the API
-returned it; ``kg fetch clinicaltrials`` (kg.loaders.clinicaltrials_fetch) saves such pages here.
+Each file holds one study (``GET /api/v2/studies/NCT…``) or one search page (``{"studies": [...],
+"nextPageToken": "…"}``), exactly as the API returned it (``kg fetch clinicaltrials`` saves them).
+A study becomes a ``clinicaltrials:NCT…`` Study node, sourced to the registry record itself, with
+what researchers filter on: phase, status, study type, start and completion dates and enrolment,
+each with its ACTUAL/ESTIMATED type, the conditions verbatim and the registry's MeSH terms; linked to
 
-A study becomes a ``clinicaltrials:NCT…`` Study node whose provenance source is the registry
-record itself, linked to
+* products (STUDIES_PRODUCT): each intervention's name and other names (code names) matched to
+  known Products, exactly, then loosely (kg.core.names: CT-103A = CT103A). An unmatched one that
+  looks like a cell therapy becomes a candidate ``cellkg:candidate-<slug>`` with ``needs_review``.
+  Every intervention is kept verbatim as "Type: Name (other names: …)"; no type is invented;
+* diseases (STUDIES_CONDITION): conditions and MeSH terms matched by name or synonym, also in
+  natural order for catalogue order ("Scleroderma, Systemic"); an unmatched condition flags the
+  Study ``needs_review`` (registry free text is not made into Disease nodes);
+* sponsors (SPONSORED_BY): lead sponsor and collaborators matched to known Organizations, or to
+  People when the registry's agency class is INDIV; else a new node flagged ``needs_review``.
 
-* products (STUDIES_PRODUCT): each intervention's name and other names are matched against known
-  Products, exactly and then after light normalisation (case, spaces, hyphens: CT-103A = CT103A).
-  An unmatched intervention that looks like a cell therapy becomes a candidate Product
-  ``cellkg:candidate-<slug>`` with ``needs_review`` and a note naming the NCT id and the verbatim
-  name. Every intervention, matched or not (lymphodepletion drugs, placebo, procedures), is kept
-  verbatim in the Study's ``description`` as "Type: Name", the registry's own display form;
-* diseases (STUDIES_CONDITION): conditions matched to known Diseases by name or synonym. All
-  conditions stay verbatim in the Study's ``conditions``; unmatched ones are not turned into
-  Disease nodes (free-text registry conditions are not MONDO diseases), the Study is flagged
-  ``needs_review`` with a note listing them instead;
-* organisations (SPONSORED_BY): the lead sponsor and collaborators, matched to known
-  Organizations, else a new ``cellkg:org-<slug>`` flagged ``needs_review``.
-
-A study that a curated file already defines keeps its curated node (hand-checked); the registry
-record then adds only its links. Loading is all-or-nothing: every file is read and checked before
-the first record is yielded.
-
-Schema verified (2025) against public material that mirrors live API responses: the API's Phase
-enum (NA, EARLY_PHASE1, PHASE1…PHASE4, from ``/api/v2/studies/enums`` as recorded in public test
-fixtures); recorded search pages ``{"totalCount", "studies", "nextPageToken"}`` and full records
-(identificationModule.nctId/briefTitle/officialTitle, statusModule.overallStatus and
-startDateStruct {date, type}, designModule.phases and enrollmentInfo {count, type},
-conditionsModule.conditions, armsInterventionsModule.interventions [{type, name, description,
-otherNames, armGroupLabels}], sponsorCollaboratorsModule.leadSponsor/collaborators [{name,
-class}], hasResults); the NCT id format "NCT followed by an 8-digit number" (API field metadata,
-quoted at dev.to/odeeb "ClinicalTrials.gov API: Look Up a Study by NCT Number").
+A study that a curated file already defines keeps its curated node; the registry adds only links.
+Loading is all-or-nothing. Field names and enums were checked against public material mirroring
+live API responses (recorded records and search pages; the Phase, DateType and AgencyClass enums;
+derivedSection.conditionBrowseModule.meshes [{id, term}]).
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.core.model import Edge, Node, Provenance, Record
+from kg.core.model import Node, Record
 from kg.core.names import NameIndex
 from kg.errors import DataError
 from kg.loaders.clinicaltrials_fields import (
-    F_COLLABORATORS,
-    F_CONDITIONS,
     F_ENROLLMENT,
     F_ID,
-    F_INTERVENTIONS,
-    F_LEAD,
     M_ARMS,
     M_CONDITIONS,
     M_DESIGN,
     M_ID,
-    M_SPONSORS,
+    _actual_or_estimated,
     _date,
     _get,
+    _mesh_terms,
     _phase,
     _status,
     _strings,
+    _study_type,
     study_id,
 )
+from kg.loaders.clinicaltrials_links import Matcher, _Candidate, _Links
 
 SOURCE = "clinicaltrials"
 INPUT = "clinicaltrials"  # the folder under the data directory
+FETCHED = True  # `kg fetch clinicaltrials` saves pages beside the store, and `kg build` reads them there too
 STUDY_URL = "https://clinicaltrials.gov/study/"
-
-MAX_MENTIONS = 20  # registry records named in one candidate's review note
-
-# Text that marks an intervention as a cell therapy (name, other names or description).
-CELL_THERAPY = re.compile(
-    r"(?-i:\bCA{1,2}R(?:[\s-]?(?:T|NK|Treg|M))?\b|\bCART\d*\b)|chimeric (?:auto)?antigen receptor|"
-    r"leucel\b|\w-cel\b|\b(?:T|NK|Treg)[\s-]cells?\b|\bcell therap|\bcells? (?:injection|infusion)",
-    re.IGNORECASE)
-
-
-
-@functools.lru_cache(maxsize=8192)
-def looks_like_cell_therapy(text: str) -> bool:
-    return CELL_THERAPY.search(text) is not None
-
-
-@functools.lru_cache(maxsize=8192)
-def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
-
-
-class Matcher:
-    """Find known nodes by a registry term: exactly, then loosely (kg.core.names); memoised."""
-
-    def __init__(self, known: NameIndex) -> None:
-        self.known = known
-        self._found: dict[tuple[str, str], frozenset[str]] = {}  # registry terms repeat a lot
-
-    def find(self, label: str, term: str) -> set[str]:
-        found = self._found.get((label, term))
-        if found is None:
-            found = frozenset(self.known.find(label, term) or self.known.find(label, term, loose=True))
-            self._found[(label, term)] = found
-        return set(found)
-
-
-@dataclass
-class _Candidate:
-    """A node the registry implies but no curated record defines; built once per load."""
-
-    id: str
-    label: str
-    name: str
-    what: str  # "intervention" or "sponsor"
-    properties: dict[str, Any]
-    synonyms: list[str] = field(default_factory=list)
-    mentions: dict[str, None] = field(default_factory=dict)  # "'<verbatim>' (<role>) in NCT…", in order
-    provenance: Provenance | None = None
-
-    def absorb(self, other: _Candidate) -> None:
-        for name in (other.name, *other.synonyms):
-            if name != self.name and name not in self.synonyms:
-                self.synonyms.append(name)
-        self.mentions.update(other.mentions)
-
-    def node(self) -> Node:
-        curated = "product" if self.label == "Product" else "organization"
-        mentions = list(self.mentions)
-        more = f"; and {len(mentions) - MAX_MENTIONS} more records" if len(mentions) > MAX_MENTIONS else ""
-        note = (f"Unmatched ClinicalTrials.gov {self.what}: {'; '.join(mentions[:MAX_MENTIONS])}{more}. "
-                f"Map it to a curated {curated} or confirm it.")
-        properties = {**self.properties, "name": self.name, "needs_review": True, "review_note": note,
-                      "synonyms": self.synonyms or None}
-        return Node(self.id, self.label, properties, self.provenance)
 
 
 @dataclass
@@ -147,95 +66,6 @@ class _Parsed:
 
 
 # ---------------------------------------------------------------- parsing
-
-
-@dataclass
-class _Links:
-    """What one study links to, collected while its modules are read."""
-
-    matcher: Matcher
-    file: str
-    nct: str
-    edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)  # one each, first kept
-    candidates: list[_Candidate] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)
-    _provenance: dict[str, Provenance] = field(default_factory=dict)
-
-    @property
-    def sid(self) -> str:
-        return f"clinicaltrials:{self.nct}"
-
-    def prov(self, path: str) -> Provenance:
-        found = self._provenance.get(path)
-        if found is None:
-            found = self._provenance[path] = Provenance(self.sid, SOURCE, self.file, None, self.sid, path)
-        return found
-
-    def link(self, predicate: str, target: str, path: str) -> None:
-        self.edges.setdefault((self.sid, predicate, target), Edge(self.sid, predicate, target, {}, self.prov(path)))
-
-    def conditions(self, conditions: list[str]) -> None:
-        for condition in conditions:
-            found = self.matcher.find("Disease", condition)
-            if len(found) == 1:  # a condition and its abbreviation name one disease: one edge
-                self.link("STUDIES_CONDITION", found.pop(), F_CONDITIONS)
-            elif found:
-                self.review.append(f"condition '{condition}' matches several diseases ({', '.join(sorted(found))})")
-            else:
-                self.review.append(f"condition '{condition}' matches no curated disease")
-
-    def interventions(self, interventions: list[Any]) -> list[str]:
-        """Link products; return every intervention verbatim as "Type: Name"."""
-        nct, file = self.nct, self.file
-        verbatim: list[str] = []
-        for i, item in enumerate(interventions):
-            path = f"{F_INTERVENTIONS}[{i}]"
-            if not isinstance(item, dict):
-                raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
-            name = _get(item, "name", nct, file, str, required=True, within=path).strip()
-            kind = _get(item, "type", nct, file, str, within=path) or "OTHER"
-            others = _strings(item, "otherNames", nct, file, within=path)
-            description = _get(item, "description", nct, file, str, within=path) or ""
-            verbatim.append(f"{kind.replace('_', ' ').title()}: {name}")
-            found = set().union(*(self.matcher.find("Product", term) for term in (name, *others)))
-            if len(found) == 1:
-                self.link("STUDIES_PRODUCT", found.pop(), path)
-            elif found:
-                self.review.append(f"intervention '{name}' matches several products ({', '.join(sorted(found))})")
-            elif any(looks_like_cell_therapy(text) for text in (name, *others, description)):
-                cid = f"cellkg:candidate-{slug(name)}"
-                if not self.matcher.known.find("Product", cid):  # not yet promoted by a curator
-                    self.candidates.append(_Candidate(cid, "Product", name, "intervention", {}, list(others),
-                                                      {f"'{name}' ({kind.lower()}) in {nct}": None},
-                                                      self.prov(path)))
-                self.link("STUDIES_PRODUCT", cid, path)
-        return verbatim
-
-    def sponsors(self, module: dict[str, Any]) -> None:
-        nct, file = self.nct, self.file
-        sponsors: list[tuple[Any, str, str]] = []
-        lead = _get(module, "leadSponsor", nct, file, dict, within=M_SPONSORS)
-        if lead is not None:
-            sponsors.append((lead, F_LEAD, "lead sponsor"))
-        for i, item in enumerate(_get(module, "collaborators", nct, file, list, within=M_SPONSORS) or []):
-            sponsors.append((item, f"{F_COLLABORATORS}[{i}]", "collaborator"))
-        for item, path, role in sponsors:
-            if not isinstance(item, dict):
-                raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
-            name = _get(item, "name", nct, file, str, required=True, within=path).strip()
-            agency = _get(item, "class", nct, file, str, within=path)
-            found = self.matcher.find("Organization", name)
-            if len(found) > 1:
-                self.review.append(f"{role} '{name}' matches several organizations ({', '.join(sorted(found))})")
-                continue
-            matched = bool(found)
-            target = found.pop() if matched else f"cellkg:org-{slug(name)}"
-            if not matched and not self.matcher.known.find("Organization", target):  # else: known up to punctuation
-                extra = {"kind": "company"} if agency == "INDUSTRY" else {}
-                mention = f"'{name}' ({role}{', class ' + agency if agency else ''}) of {nct}"
-                self.candidates.append(_Candidate(target, "Organization", name, "sponsor", extra, [],
-                                                  {mention: None}, self.prov(path + ".name")))
-            self.link("SPONSORED_BY", target, path)
 
 
 def _parse(raw: dict[str, Any], matcher: Matcher, file: str, nct: str) -> _Parsed:
@@ -251,11 +81,14 @@ def _parse(raw: dict[str, Any], matcher: Matcher, file: str, nct: str) -> _Parse
     enrollment = _get(design, "enrollmentInfo.count", nct, file, int, within=M_DESIGN)
     if enrollment is not None and enrollment < 0:
         raise DataError(f"must be a whole number >= 0, got {enrollment}", file=file, record=nct, field=F_ENROLLMENT)
-    phase, state, start = _phase(design, nct, file), _status(status, nct, file), _date(status, nct, file)
+    phase, state = _phase(design, nct, file), _status(status, nct, file)
+    start, start_type = _date(status, nct, file)
+    completion, completion_type = _date(status, nct, file, "completionDateStruct")
     conditions = _strings(module("conditionsModule"), "conditions", nct, file, M_CONDITIONS)
+    mesh_terms = _mesh_terms(raw, nct, file)
 
     links = _Links(matcher, file, nct)
-    links.conditions(conditions)
+    links.conditions(conditions, mesh_terms)
     verbatim = links.interventions(
         _get(module("armsInterventionsModule"), "interventions", nct, file, list, within=M_ARMS) or [])
     links.sponsors(module("sponsorCollaboratorsModule"))
@@ -269,8 +102,14 @@ def _parse(raw: dict[str, Any], matcher: Matcher, file: str, nct: str) -> _Parse
             "status": state,
             "url": STUDY_URL + nct,
             "conditions": conditions or None,
+            "study_type": _study_type(design, nct, file),
             "start_date": start,
+            "start_date_type": start_type,
+            "completion_date": completion,
+            "completion_date_type": completion_type,
             "enrollment": enrollment,
+            "enrollment_type": _actual_or_estimated(design, "enrollmentInfo.type", nct, file),
+            "mesh_terms": mesh_terms or None,
             "interventions": verbatim or None,
         }
         if links.review:
@@ -345,7 +184,14 @@ def _parse_all(documents: Iterable[tuple[str, Any]], matcher: Matcher) -> list[R
     return _with_candidates(item for _, item in seen.values())
 
 
+MAX_FILE_BYTES = 512 << 20  # a registry page of 1,000 studies is a few MB
+
+
 def read_json(path: Path, name: str) -> Any:
+    if not path.is_file():
+        raise DataError("not a regular file", file=name)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DataError(f"larger than {MAX_FILE_BYTES >> 20} MB: not a registry page", file=name)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -356,16 +202,36 @@ def read_json(path: Path, name: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=name, line=exc.lineno) from None
+    except RecursionError:
+        raise DataError("JSON nested too deeply to be a registry record", file=name) from None
+
+
+def _check_fetches(directory: Path) -> None:
+    """A search whose fetch stopped part-way would be half a search: refuse it, naming the command."""
+    for state_file in sorted(directory.glob("*.state")):
+        try:
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise DataError("unreadable fetch state", file=str(state_file)) from None
+        if isinstance(state, dict) and state.get("complete") is False:
+            params = state.get("params") or {}
+            how = " ".join(f"--{k.removeprefix('query.').replace('cond', 'condition').replace('intr', 'intervention')} "
+                           f"'{v}'" for k, v in params.items() if k.startswith("query."))
+            raise DataError(f"the fetch of this search stopped after {state.get('pages')} pages: finish it with "
+                            f"`kg fetch clinicaltrials {how}`, or delete its pages", file=str(state_file))
 
 
 def load(path: Path, known: NameIndex | None = None) -> Iterator[Record]:
-    """Read a file, or every ``*.json`` under a directory (sorted), and yield its records.
+    """Read a file, or every ``*.json`` under a directory (sorted; hidden folders, where unfinished
+    fetches gather, are skipped), and yield its records.
 
     Everything is parsed and checked before the first record is yielded. Files are named relative
     to the data directory (``clinicaltrials/x.json``), as the curated loader does.
     """
     if path.is_dir():
-        files = sorted(path.rglob("*.json"), key=str)
+        _check_fetches(path)
+        files = sorted((p for p in path.rglob("*.json")
+                        if not any(part.startswith(".") for part in p.relative_to(path).parts)), key=str)
         base = path.parent
     elif path.is_file():
         files, base = [path], path.parent.parent

@@ -3,15 +3,16 @@
     kg fetch clinicaltrials --condition "myasthenia gravis" --intervention "CAR-T"
 
 Pages are saved byte for byte, as received, under ``<data dir>/clinicaltrials/`` as
-``<query>-page-0001.json``…, which is where kg.loaders.clinicaltrials reads them on the next
-``kg build``. The fetch is
+``<query>-page-0001.json``… (by default the data folder beside the store, not the installed
+package), which is where kg.loaders.clinicaltrials reads them on the next ``kg build``. The fetch is
 
 * polite: a User-Agent naming cellkg, a pause between pages (the API allows about 50 requests a
   minute), retries with exponential backoff on 429 and 5xx (honouring Retry-After) and on
   connection errors, and an optional ``--max-pages`` cap;
-* resumable: after each saved page a small state file ``<query>.state`` (JSON; not ``*.json``, so
-  the loader skips it) records the next page token; a rerun of the same query continues from it,
-  and ``--restart`` starts over.
+* resumable and whole: a run's pages and its state file (``<query>.state``, the next page token)
+  gather in ``.<query>.partial/``; a rerun continues from it, ``--restart`` drops it, and the
+  finished set replaces the previous one only once the last page is in. A repeated page token is
+  an error, not an endless loop.
 
 The endpoint is ``https://clinicaltrials.gov/api/v2/studies`` with ``query.cond``, ``query.intr``,
 ``pageSize`` (at most 1000), ``pageToken`` and ``format=json``; a page is
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,11 +60,15 @@ def user_agent() -> str:
 
 
 def query_name(condition: str | None, intervention: str | None) -> str:
-    """A stable file-name stem for one query: ``cond-myasthenia-gravis_intr-car-t``."""
-    from kg.loaders.clinicaltrials import slug  # the loader compiles its patterns on import
+    """A stable file-name stem for one query, ``cond-myasthenia-gravis_intr-car-t-1a2b3c4d``: readable,
+    and with a digest of the exact words, so two queries never share files ("CAR-T" vs "CAR T")."""
+    import hashlib
+
+    from kg.loaders.clinicaltrials_links import slug  # compiles the loader's patterns on import
 
     parts = [f"cond-{slug(condition)}" if condition else "", f"intr-{slug(intervention)}" if intervention else ""]
-    return "_".join(p for p in parts if p)
+    digest = hashlib.sha1(f"{condition or ''}\x1f{intervention or ''}".encode()).hexdigest()[:8]
+    return "_".join(p for p in parts if p) + f"-{digest}"
 
 
 def page_url(base: str, params: dict[str, str]) -> str:
@@ -121,11 +127,31 @@ def _read_state(path: Path) -> dict[str, Any] | None:
     return state
 
 
+def _swap_in(partial: Path, directory: Path, stem: str) -> None:
+    """Replace the finished pages of one query by a complete new set, as one step for the loader:
+    the old set moves aside, the new one in, then the old one goes."""
+    trash = directory / f".{stem}.old"
+    shutil.rmtree(trash, ignore_errors=True)
+    trash.mkdir()
+    for old in [*directory.glob(f"{stem}-page-*.json"), directory / f"{stem}.state"]:
+        if old.exists():
+            os.replace(old, trash / old.name)
+    for new in sorted(partial.iterdir()):
+        os.replace(new, directory / new.name)
+    partial.rmdir()
+    shutil.rmtree(trash, ignore_errors=True)
+
+
 def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, page_size: int = 100,
           max_pages: int | None = None, delay: float = 1.5, backoff: float = 2.0, retries: int = 5,
           restart: bool = False, base_url: str | None = None,
           sleep: Callable[[float], None] = time.sleep) -> FetchReport:
-    """Fetch every page of one search into ``data_dir/clinicaltrials/``, resuming where a run stopped."""
+    """Fetch every page of one search into ``data_dir/clinicaltrials/``, resuming where a run stopped.
+
+    Pages of a run accumulate in a hidden ``.<query>.partial/`` folder beside the finished set and
+    replace it only when the last page is in, so `kg build` never sees half a search; ``restart``
+    drops the unfinished run only.
+    """
     if not (condition or intervention):
         raise UsageError("give --condition, --intervention or both")
     if not 1 <= page_size <= 1000:
@@ -136,44 +162,54 @@ def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, pa
     from kg.loaders.clinicaltrials import INPUT
 
     directory = data_dir / INPUT
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = query_name(condition, intervention)
-    state_path = directory / f"{stem}.state"
-
     params = {"format": "json", "pageSize": str(page_size)}
     if condition:
         params["query.cond"] = condition
     if intervention:
         params["query.intr"] = intervention
-    state = None if restart else _read_state(state_path)
-    if state is not None and state["params"] != params:
-        raise UsageError(f"{state_path} records a different query or page size ({state['params']}); "
-                         "rerun with the same options or with --restart")
-    if state is None:
-        for old in directory.glob(f"{stem}-page-*.json"):
-            old.unlink()
-        state = {"params": params, "pages": 0, "next_page_token": None, "complete": False}
-
-    fetched = studies = 0
-    while not state["complete"] and (max_pages is None or fetched < max_pages):
-        if fetched:
-            sleep(delay)
-        query = dict(params)
-        if state["next_page_token"]:
-            query["pageToken"] = state["next_page_token"]
-        url = page_url(base, query)
-        body = get(url, retries=retries, backoff=backoff, sleep=sleep)
-        try:
-            page = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise FetchError(f"ClinicalTrials.gov sent something that is not JSON for {url}: {exc}") from None
-        if not isinstance(page, dict) or not isinstance(page.get("studies"), list):
-            raise FetchError(f"ClinicalTrials.gov sent JSON without a 'studies' list for {url}")
-        token = page.get("nextPageToken")
-        number = state["pages"] + 1
-        _write_atomic(directory / f"{stem}-page-{number:04d}.json", body)  # exactly as received
-        state = {**state, "pages": number, "next_page_token": token or None, "complete": not token}
-        _write_atomic(state_path, json.dumps(state, indent=2).encode("utf-8"))
-        fetched += 1
-        studies += len(page["studies"])
+    stem = query_name(condition, intervention)
+    partial = directory / f".{stem}.partial"
+    state_path = partial / f"{stem}.state"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        if restart:
+            shutil.rmtree(partial, ignore_errors=True)
+        state = _read_state(state_path)
+        if state is not None and state["params"] != params:
+            raise UsageError(f"{state_path} records a different page size ({state['params']['pageSize']}); "
+                             "rerun with the same options, or with --restart to drop the unfinished run")
+        if state is None:
+            partial.mkdir(exist_ok=True)
+            state = {"params": params, "pages": 0, "next_page_token": None, "complete": False, "tokens": []}
+        fetched = studies = 0
+        while not state["complete"] and (max_pages is None or fetched < max_pages):
+            if fetched:
+                sleep(delay)
+            query = dict(params)
+            if state["next_page_token"]:
+                query["pageToken"] = state["next_page_token"]
+            url = page_url(base, query)
+            body = get(url, retries=retries, backoff=backoff, sleep=sleep)
+            try:
+                page = json.loads(body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+                raise FetchError(f"ClinicalTrials.gov sent something that is not JSON for {url}: {exc}") from None
+            if not isinstance(page, dict) or not isinstance(page.get("studies"), list):
+                raise FetchError(f"ClinicalTrials.gov sent JSON without a 'studies' list for {url}")
+            token = page.get("nextPageToken") or None
+            if token is not None and (not isinstance(token, str) or token in state["tokens"]):
+                raise FetchError(f"ClinicalTrials.gov repeated the page token {token!r} at page {state['pages'] + 1} "
+                                 f"of {url}: stopping instead of fetching the same pages again")
+            number = state["pages"] + 1
+            _write_atomic(partial / f"{stem}-page-{number:04d}.json", body)  # exactly as received
+            state = {**state, "pages": number, "next_page_token": token, "complete": token is None,
+                     "tokens": [*state["tokens"], *([token] if token else [])]}
+            _write_atomic(state_path, json.dumps(state, indent=2).encode("utf-8"))
+            fetched += 1
+            studies += len(page["studies"])
+        if state["complete"]:
+            _swap_in(partial, directory, stem)
+            state_path = directory / f"{stem}.state"
+    except OSError as exc:
+        raise FetchError(f"cannot write the fetched pages under {directory}: {exc.strerror or exc}") from None
     return FetchReport(directory, fetched, studies, state["pages"], state["complete"], state_path)

@@ -38,6 +38,7 @@ M_SPONSORS = "protocolSection.sponsorCollaboratorsModule"
 F_ID = f"{M_ID}.nctId"
 F_TITLE = f"{M_ID}.briefTitle"
 F_START = f"{M_STATUS}.startDateStruct.date"
+F_MESH = "derivedSection.conditionBrowseModule.meshes"
 F_PHASES = f"{M_DESIGN}.phases"
 F_ENROLLMENT = f"{M_DESIGN}.enrollmentInfo.count"
 F_CONDITIONS = f"{M_CONDITIONS}.conditions"
@@ -105,10 +106,12 @@ def _phase(design: dict[str, Any], nct: str, file: str) -> str | None:
     return phase
 
 
-def _date(status: dict[str, Any], nct: str, file: str) -> str | None:
-    value = _get(status, "startDateStruct.date", nct, file, str, within=M_STATUS)
+def _date(status: dict[str, Any], nct: str, file: str, struct: str = "startDateStruct") -> tuple[str | None, str | None]:
+    """(date, "actual" | "estimated") of a date struct of the status module."""
+    value = _get(status, f"{struct}.date", nct, file, str, within=M_STATUS)
+    field = f"{M_STATUS}.{struct}.date"
     if value is None:
-        return None
+        return None, None
     value = str(value).strip()
     match = DATE.match(value)
     try:
@@ -118,8 +121,47 @@ def _date(status: dict[str, Any], nct: str, file: str) -> str | None:
         datetime.date(year, month, day)
     except ValueError:
         raise DataError(f"odd date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
-                        file=file, record=nct, field=F_START) from None
-    return value
+                        file=file, record=nct, field=field) from None
+    return value, _actual_or_estimated(status, f"{struct}.type", nct, file)
+
+
+def _actual_or_estimated(module: dict[str, Any], path: str, nct: str, file: str) -> str | None:
+    """The API's DateType / EnrollmentType: ACTUAL or ESTIMATED (None when absent)."""
+    value = _get(module, path, nct, file, str, within=M_STATUS if "Date" in path else M_DESIGN)
+    if value is None:
+        return None
+    if value not in ("ACTUAL", "ESTIMATED"):
+        where = f"{M_STATUS if 'Date' in path else M_DESIGN}.{path}"
+        raise DataError(f"'{value}' is neither ACTUAL nor ESTIMATED", file=file, record=nct, field=where)
+    return str(value).lower()
+
+
+STUDY_TYPES = {"INTERVENTIONAL": "interventional", "OBSERVATIONAL": "observational",
+               "EXPANDED_ACCESS": "expanded-access"}
+
+
+def _study_type(design: dict[str, Any], nct: str, file: str) -> str | None:
+    value = _get(design, "studyType", nct, file, str, within=M_DESIGN)
+    if value is None:
+        return None
+    if value not in STUDY_TYPES:
+        raise DataError(f"unknown study type '{value}' (expected {', '.join(STUDY_TYPES)})", file=file,
+                        record=nct, field=f"{M_DESIGN}.studyType")
+    return STUDY_TYPES[value]
+
+
+def _mesh_terms(raw: dict[str, Any], nct: str, file: str) -> list[str]:
+    """derivedSection.conditionBrowseModule.meshes[].term: the registry's MeSH condition terms."""
+    meshes = _get(raw, "derivedSection.conditionBrowseModule.meshes", nct, file, list) or []
+    terms = []
+    for i, item in enumerate(meshes):
+        path = f"derivedSection.conditionBrowseModule.meshes[{i}]"
+        if not isinstance(item, dict):
+            raise DataError(f"must be an object, got {item!r}", file=file, record=nct, field=path)
+        term = _get(item, "term", nct, file, str, within=path)
+        if term:
+            terms.append(term.strip())
+    return terms
 
 
 def _status(status: dict[str, Any], nct: str, file: str) -> str | None:

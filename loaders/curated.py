@@ -7,6 +7,7 @@ references) happen later, once all sources are in, in kg.core.validate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,16 +41,24 @@ SECTIONS: dict[str, Section] = {
     "autoantibodies": Section("Autoantibody", {"diseases": ("ASSOCIATED_WITH", True)}),
     "therapies": Section("Therapy", {"parents": ("IS_A", True)}),
     "organizations": Section("Organization"),
+    "people": Section("Person", {"affiliations": ("AFFILIATED_WITH", True)}),
     "outcomes": Section("Outcome"),
     "studies": Section("Study", {"products": ("STUDIES_PRODUCT", True), "diseases": ("STUDIES_CONDITION", True),
                                  "sponsors": ("SPONSORED_BY", True)}),
+    "cohorts": Section("Cohort", {"part_of": ("PART_OF", True)}),
     "evidence": Section("Evidence", {"product": ("ABOUT_PRODUCT", False), "disease": ("IN_DISEASE", False),
+                                     "cohort": ("REPORTS_COHORT", False),
                                      "prior_therapies": ("HAS_PRIOR_THERAPY", True),
                                      "autoantibodies": ("HAS_AUTOANTIBODY", True),
-                                     "study": ("FROM_STUDY", False), "sites": ("AT_SITE", True)},
+                                     "study": ("FROM_STUDY", False), "sites": ("AT_SITE", True),
+                                     "investigators": ("HAS_INVESTIGATOR", True)},
                         source_is_edge=True),
 }
-OUTCOME_LINK = "REPORTED_OUTCOME"
+#: What an outcome item of an evidence record may say; each item becomes a Finding node.
+FINDING_FIELDS = ("present", "grade", "max_grade", "from_grade", "grading", "affected", "treated",
+                  "timepoint_months", "measure", "baseline", "value", "note")
+#: A link written as a mapping: the target id and how the curator knows it.
+LINK_FIELDS = ("id", "inferred", "reason", "basis")
 
 
 def parse_document(text: str, file: str) -> Iterator[Record]:
@@ -96,15 +105,15 @@ def _parse_record(section: Section, raw: LineDict, file: str) -> Iterator[Record
         if key == "outcomes" and section.label == "Evidence":
             continue
         properties[key] = value
-    if label == "Outcome" and properties.get("safety") is True:
+    if label == "Outcome" and properties.get("category") == "safety":
         label = "AdverseEvent"
     yield Node(record_id, label, properties, where("id"))
 
     for key, (predicate, many) in section.links.items():
         if key not in raw:
             continue
-        for target in _ids(raw, key, many, file, record_id):
-            yield Edge(record_id, predicate, target, {}, where(key))
+        for target, qualifiers in _links(raw, key, many, file, record_id):
+            yield Edge(record_id, predicate, target, qualifiers, where(key))
     if section.source_is_edge:
         if source_id is None:
             raise DataError("missing 'source'", file=file, line=raw.line, record=record_id, field="source")
@@ -113,46 +122,108 @@ def _parse_record(section: Section, raw: LineDict, file: str) -> Iterator[Record
         yield from _outcomes(raw, file, record_id, source_id)
 
 
-def _ids(raw: LineDict, key: str, many: bool, file: str, record_id: str) -> list[str]:
+def _links(raw: LineDict, key: str, many: bool, file: str, record_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """(target id, qualifiers) of a link field: ids, or mappings {id, inferred, reason, basis}."""
     value = raw[key]
-    values = value if isinstance(value, list) else [value]
     if not many and isinstance(value, list):
         raise DataError(f"'{key}' takes one id, not a list", file=file, line=raw.line_of(key),
                         record=record_id, field=key)
-    for item in values:
+    links = []
+    for item in value if isinstance(value, list) else [value]:
+        line = item.line if isinstance(item, LineDict) else raw.line_of(key)
+        qualifiers: dict[str, Any] = {}
+        if isinstance(item, dict):
+            unknown = sorted(str(k) for k in item if k not in LINK_FIELDS)
+            if unknown:
+                raise DataError(f"a link takes {', '.join(LINK_FIELDS)}, not '{unknown[0]}'", file=file, line=line,
+                                record=record_id, field=f"{key}.{unknown[0]}")
+            qualifiers = {k: v for k, v in item.items() if k != "id"}
+            if qualifiers.get("inferred") is True and not qualifiers.get("reason"):
+                raise DataError("an inferred link needs a 'reason'", file=file, line=line, record=record_id,
+                                field=f"{key}.reason")
+            if "reason" in qualifiers and qualifiers.get("inferred") is not True:
+                raise DataError("'reason' explains an inferred link: add 'inferred: true' or drop it", file=file,
+                                line=line, record=record_id, field=f"{key}.inferred")
+            item = item.get("id")
         if not isinstance(item, str) or not item:
-            raise DataError(f"'{key}' must hold ids (strings), got {item!r}", file=file,
-                            line=raw.line_of(key), record=record_id, field=key)
-    return values
+            raise DataError(f"'{key}' must hold ids (strings), got {item!r}", file=file, line=line,
+                            record=record_id, field=key)
+        links.append((item, qualifiers))
+    return links
 
 
-def _outcomes(raw: LineDict, file: str, record_id: str, source_id: str | None) -> Iterator[Edge]:
+def finding_id(evidence_id: str, item: dict[str, Any]) -> str:
+    """``<evidence>--<outcome>[-g<grade>][-m<timepoint>][-<measure>][-<key>]`` (docs/curated-format.md)."""
+    parts = [_slug(str(item.get("outcome", "")).partition(":")[2].removeprefix("outcome-"))]
+    if item.get("grade") is not None:
+        parts.append(f"g{item['grade']}")
+    if item.get("timepoint_months") is not None:
+        parts.append(_slug(f"m{item['timepoint_months']}".replace(".", "p")))
+    for extra in (item.get("measure"), item.get("key")):
+        if extra is not None:
+            parts.append(_slug(str(extra)))
+    return f"{evidence_id}--{'-'.join(parts)}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def _outcomes(raw: LineDict, file: str, record_id: str, source_id: str | None) -> Iterator[Record]:
+    """Each outcome item as a Finding node, linked from the evidence and to its outcome."""
     outcomes = raw.get("outcomes", [])
     if not isinstance(outcomes, list):
         raise DataError("'outcomes' must be a list", file=file, line=raw.line_of("outcomes"),
                         record=record_id, field="outcomes")
+    seen: dict[str, int] = {}
     for item in outcomes:
         if not isinstance(item, LineDict) or not isinstance(item.get("outcome"), str):
             line = item.line if isinstance(item, LineDict) else raw.line_of("outcomes")
             raise DataError("each outcome needs 'outcome: <outcome id>'", file=file, line=line,
                             record=record_id, field="outcomes.outcome")
-        properties = {k: v for k, v in item.items() if k != "outcome"}
+        unknown = sorted(str(k) for k in item if k not in ("outcome", "key", *FINDING_FIELDS))
+        if unknown:
+            raise DataError(f"unknown field '{unknown[0]}' in an outcome (expected {', '.join(FINDING_FIELDS)})",
+                            file=file, line=item.line_of(unknown[0]), record=record_id,
+                            field=f"outcomes.{unknown[0]}")
+        node_id = finding_id(record_id, item)
+        if node_id in seen:
+            raise DataError(f"two findings of {item['outcome']} with the same grade, timepoint and measure "
+                            f"(the other at line {seen[node_id]}): add 'key: <word>' to tell them apart",
+                            file=file, line=item.line, record=record_id, field="outcomes")
+        seen[node_id] = item.line
         prov = Provenance(source_id, SOURCE, file, item.line, record_id, "outcomes")
-        yield Edge(record_id, OUTCOME_LINK, item["outcome"], properties, prov)
+        yield Node(node_id, "Finding", {k: item[k] for k in FINDING_FIELDS if k in item}, prov)
+        yield Edge(record_id, "HAS_FINDING", node_id, {}, prov)
+        yield Edge(node_id, "OF_OUTCOME", item["outcome"], {}, prov)
+
+
+MAX_FILE_BYTES = 64 << 20  # the whole curated data is a few hundred kilobytes
 
 
 def load(directory: Path, known: NameIndex | None = None) -> Iterator[Record]:
     """Read every ``*.yaml`` file under ``directory`` in a stable order.
 
+    A ``*.yml`` file, or something that is not a regular file, is an error rather than skipped.
     Provenance names files relative to the data directory (``curated/x.yaml``) so that the store
     does not depend on where the data lives; kg.core.build turns them back into full paths in errors.
     """
     if not directory.is_dir():
         raise DataError("curated data directory not found", file=str(directory))
+    for path in sorted(directory.rglob("*.yml")):
+        raise DataError("curated files end in .yaml: rename it, or it would be silently left out",
+                        file=str(path.relative_to(directory.parent)))
     for path in sorted(directory.rglob("*.yaml")):
         name = str(path.relative_to(directory.parent))
+        if not path.is_file():
+            what = "a broken link" if path.is_symlink() and not path.exists() else "not a regular file"
+            raise DataError(f"{what}: a curated file must be a YAML file", file=name)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DataError(f"larger than {MAX_FILE_BYTES >> 20} MB: not a curated file", file=name)
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
+        except OSError as exc:
+            raise DataError(f"cannot read file ({exc.strerror})", file=name) from None
         yield from parse_document(text, name)

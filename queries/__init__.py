@@ -1,8 +1,8 @@
-"""Named questions: each a small module with its Cypher beside it (``<name>.cypher``).
+"""Named questions: each a small documented module with its Cypher beside it (``<name>.cypher``).
 
-The Cypher file is exactly what runs on Neo4j and what a Browser user pastes; the module's
-``embedded`` function answers the same question on the in-memory graph. Parity tests hold them
-to the same rows.
+The Cypher file is exactly what runs, on the embedded engine and on Neo4j, and what a Browser
+user pastes; parity tests hold both backends to the same rows (kg.queries.question says which
+Cypher both engines speak). Each question has its cases in ``cases/<name>.yaml``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,16 @@ _MODULES = (
     "products_for_target",
     "safety_of_product",
     "prior_therapies_in_disease",
+    "worst_grade_of_event",
+    "autoantibody_responses",
+    "patients_with_prior_therapy",
+    "trials_for_disease",
+    "trials_for_target",
+    "products_by_modality",
+    "multi_target_products",
+    "evidence_over_time",
+    "patients_by_disease_and_target",
+    "outcomes_over_time",
 )
 
 __all__ = ["Param", "Question", "all_questions", "get_question"]

@@ -1,4 +1,9 @@
-"""Answering a named question on a backend, and showing its Cypher for the Neo4j Browser."""
+"""Answering a named question on a backend, and showing its Cypher for the Neo4j Browser.
+
+Parameters are resolved to node ids first (through the store's name index, or the server's when
+there is no store), so the question's Cypher anchors on an indexed id on every backend; then the
+rows are put in the question's order, nulls last, as Cypher sorts them.
+"""
 
 from __future__ import annotations
 
@@ -8,37 +13,90 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import NotFound, UsageError
-from kg.queries.question import Question, Row
+from kg.queries.question import Param, Question, Row
 
 
 def check_params(question: Question, params: Mapping[str, str]) -> None:
     expected = {p.name for p in question.params}
     unknown = sorted(set(params) - expected)
     missing = sorted(expected - set(params))
-    usage = " ".join(f"--param {p.name}=<{p.description}>" for p in question.params)
+    usage = " ".join(f"--param {p.name}=<{p.description}>" for p in question.params) or "no parameters"
     if unknown:
         raise UsageError(f"{question.name} has no parameter '{unknown[0]}' (usage: {usage})")
     if missing:
         raise UsageError(f"{question.name} needs --param {missing[0]}=... (usage: {usage})")
 
 
+def _pick(param: Param, term: str, found: list[tuple[str, str]]) -> str:
+    if not found:
+        raise NotFound(f"no {param.node_class} is called '{term}' (try `kg lookup {term}`)")
+    if len(found) > 1:
+        names = "; ".join(f"{i} ({n})" for i, n in found[:5])
+        raise UsageError(f"'{term}' names several {param.node_class} nodes: {names}; give an id")
+    return found[0][0]
+
+
+def resolve(question: Question, params: Mapping[str, str], store: Path | None, backend: Any = None) -> dict[str, str]:
+    """The question's parameters as node ids, looked up in the store (or on ``backend``)."""
+    check_params(question, params)
+    if store is not None and store.is_file():
+        from kg.core.store import Store
+
+        with Store(store) as db:
+            schema = db.schema()
+            return {p.name: _pick(p, params[p.name], [(n.id, n.name) for n in db.find(params[p.name], exact=True)
+                                                       if schema.is_a(n.label, p.node_class)])
+                    for p in question.params}
+    if backend is None:
+        raise NotFound(f"no store at {store}: run `kg build` first (or pass --store)")
+    return {p.name: _pick(p, params[p.name], backend.resolve(p.node_class, params[p.name])) for p in question.params}
+
+
+def _key(row: Row, order: tuple[tuple[str, bool], ...]) -> list[Any]:
+    key = []
+    for column, descending in order:
+        value = row.get(column)
+        if isinstance(value, list):
+            value = json.dumps(value, sort_keys=True)
+        rank = (value is None, value if value is not None else "")
+        if descending and value is not None:
+            rank = (False, _Reverse(value))
+        key.append(rank)
+    return key
+
+
+class _Reverse:
+    """Sorts its value in descending order (for ORDER BY ... DESC)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reverse) -> bool:
+        return bool(self.value > other.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reverse) and self.value == other.value
+
+
+def sort_rows(question: Question, rows: list[Row]) -> list[Row]:
+    """The question's ORDER BY (then every column, so ties never depend on the engine)."""
+    order = question.order + tuple((c, False) for c in question.columns if c not in dict(question.order))
+    return sorted(rows, key=lambda row: _key(row, order))
+
+
 def answer(question: Question, params: Mapping[str, str], backend_name: str, store: Path,
            **backend_options: Any) -> list[Row]:
-    """Check the parameters name existing nodes, then run the question on the backend."""
+    """Resolve the parameters, run the question on the backend, and order the rows."""
     from kg.backends import open_backend
 
     check_params(question, params)
-    options = {"store": store} if backend_name == "memory" else backend_options
+    options = {"store": store} if backend_name == "embedded" else backend_options
     with open_backend(backend_name, **options) as backend:
-        for param in question.params:
-            if not backend.resolve(param.node_class, params[param.name]):
-                raise NotFound(f"no {param.node_class} is called '{params[param.name]}' "
-                               f"(try `kg lookup {params[param.name]}`)")
-        return backend.ask(question, params)
+        ids = resolve(question, params, store, backend)
+        return sort_rows(question, backend.ask(question, ids))
 
 
 def browser_script(question: Question, params: Mapping[str, str]) -> str:
     """The question's Cypher preceded by ``:param`` lines, ready to paste into the Neo4j Browser."""
-    values = {p.name: params.get(p.name, p.example) for p in question.params}
-    lines = [f":param {name} => {json.dumps(value)};" for name, value in values.items()]
-    return "\n".join(lines) + "\n\n" + question.cypher.strip() + ";"
+    lines = [f":param {name} => {json.dumps(value)};" for name, value in params.items()]
+    return "\n".join(lines) + ("\n\n" if lines else "") + question.cypher.strip() + ";"

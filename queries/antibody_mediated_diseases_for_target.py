@@ -1,47 +1,18 @@
-"""Which antibody-mediated diseases have evidence for cell therapies against a target?
+"""Which antibody-mediated diseases have cell-therapy evidence for a target?
 
-Examples
---------
-``kg ask antibody-mediated-diseases-for-target --param target=BCMA``
+One row per disease and product. ``patients`` counts distinct patients: every report belongs to a
+cohort, several reports about the same patients share one, and a cohort that is part of a larger
+one in the same row counts once, as the larger. ``reports`` is how many evidence records stand
+behind the row; ``inferred_links`` how many of their cohort links a curator inferred.
+
+Example: ``kg ask antibody-mediated-diseases-for-target -p target=BCMA``; the Cypher is ``antibody_mediated_diseases_for_target.cypher``.
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-
-from kg.queries.question import Param, Question, Row, match, one, sort_rows
-
-if TYPE_CHECKING:
-    from kg.core.graph import KnowledgeGraph
-
-COLUMNS = ("disease", "disease_id", "target", "product", "level", "patients", "follow_up_months",
-           "source", "evidence")
-
-
-def embedded(graph: KnowledgeGraph, params: Mapping[str, str]) -> list[Row]:
-    rows: list[Row] = []
-    for target in match(graph, "Target", params["target"]):
-        for _, product in graph.into(target.id, "TARGETS"):
-            for _, evidence in graph.into(product.id, "ABOUT_PRODUCT"):
-                source = one(graph, evidence.id, "REPORTED_IN")
-                for _, disease in graph.out(evidence.id, "IN_DISEASE"):
-                    if disease.properties.get("antibody_mediated") is not True or source is None:
-                        continue
-                    rows.append({
-                        "disease": disease.name, "disease_id": disease.id, "target": target.name,
-                        "product": product.name, "level": evidence.properties.get("level"),
-                        "patients": evidence.properties.get("patients"),
-                        "follow_up_months": evidence.properties.get("follow_up_months"),
-                        "source": source.id, "evidence": evidence.id,
-                    })
-    return sort_rows(rows, ("disease", "product", "source", "evidence"))
-
+from kg.queries.question import ID_COLUMNS, Param, Question
 
 QUESTION = Question(
     name="antibody-mediated-diseases-for-target",
-    description="Antibody-mediated diseases with cell-therapy evidence for a target (e.g. BCMA).",
+    description="Antibody-mediated diseases with cell-therapy evidence for a target: distinct patients and reports per disease and product.",
     params=(Param("target", "Target", "target antigen: id, name or synonym", "BCMA"),),
-    columns=COLUMNS,
-    embedded=embedded,
+    hidden=(*ID_COLUMNS, "sources"),  # many per row: in JSON and CSV
 )

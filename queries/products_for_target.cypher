@@ -1,20 +1,22 @@
 // products-for-target
-// Products against a target and the diseases they were tried in: published evidence and registered trials.
-// :param target => 'CD19'
-MATCH (t:Target)
-WHERE toLower(t.id) = toLower($target) OR toLower(t.name) = toLower($target)
-   OR toLower($target) IN [s IN coalesce(t.synonyms, []) | toLower(s)]
-MATCH (p:Product)-[:TARGETS]->(t)
+// Products against a target and the diseases they were tried in: distinct patients and reports of
+// published evidence, and the registered trials, per product and disease.
+// :param target => 'cellkg:target-cd19'
+MATCH (t:Target {id: $target})<-[:TARGETS]-(p:Product)
 OPTIONAL MATCH (p)-[:HAS_MODALITY]->(m:Modality)
-CALL (p) {
-  MATCH (e:Evidence)-[:ABOUT_PRODUCT]->(p)
-  MATCH (e)-[:IN_DISEASE]->(d:Disease)
-  MATCH (e)-[:REPORTED_IN]->(s:Source)
-  RETURN d.name AS disease, 'evidence' AS kind, e.level AS level, e.patients AS patients, s.id AS source
-  UNION
-  MATCH (st:Study)-[:STUDIES_PRODUCT]->(p)
-  MATCH (st)-[:STUDIES_CONDITION]->(d:Disease)
-  RETURN d.name AS disease, 'trial' AS kind, st.phase AS level, null AS patients, st.id AS source
-}
-RETURN DISTINCT p.name AS product, m.name AS modality, disease, kind, level, patients, source
-ORDER BY product, disease, kind, source
+OPTIONAL MATCH (p)<-[:ABOUT_PRODUCT]-(ev:Evidence)-[:IN_DISEASE]->(d1:Disease)
+OPTIONAL MATCH (p)<-[:STUDIES_PRODUCT]-(:Study)-[:STUDIES_CONDITION]->(d2:Disease)
+WITH p, m, collect(DISTINCT d1.id) + collect(DISTINCT d2.id) AS tried
+UNWIND CASE WHEN size(tried) = 0 THEN [''] ELSE tried END AS did
+WITH DISTINCT p, m, did
+OPTIONAL MATCH (d:Disease {id: did})
+OPTIONAL MATCH (p)<-[:ABOUT_PRODUCT]-(e:Evidence)-[:IN_DISEASE]->(d)
+OPTIONAL MATCH (e)-[:REPORTS_COHORT]->(c:Cohort)
+WITH p, m, d, collect(DISTINCT c.id) AS ids, count(DISTINCT e) AS reports, collect(DISTINCT e.level) AS levels,
+     COUNT { MATCH (p)<-[:STUDIES_PRODUCT]-(st:Study)-[:STUDIES_CONDITION]->(d) } AS trials
+UNWIND CASE WHEN size(ids) = 0 THEN [''] ELSE ids END AS cid
+OPTIONAL MATCH (c:Cohort {id: cid})
+WHERE NOT EXISTS { MATCH (c)-[:PART_OF*1..]->(big:Cohort) WHERE big.id IN ids }
+RETURN p.name AS product, m.name AS modality, d.name AS disease, CASE WHEN count(c.patients) = 0 THEN null ELSE sum(c.patients) END AS patients,
+       reports, levels, trials
+ORDER BY product, disease

@@ -1,14 +1,21 @@
 // safety-of-product
-// Safety outcomes (adverse events, present or explicitly absent) of a product across diseases.
-// :param product => 'CT103A'
-MATCH (p:Product)
-WHERE toLower(p.id) = toLower($product) OR toLower(p.name) = toLower($product)
-   OR toLower($product) IN [s IN coalesce(p.synonyms, []) | toLower(s)]
-MATCH (e:Evidence)-[:ABOUT_PRODUCT]->(p)
+// Safety findings of a product across diseases: each adverse event present (grade, affected of
+// treated) or explicitly absent ("none of grade N or above" as from_grade).
+// :param product => 'cellkg:equecabtagene-autoleucel'
+MATCH (p:Product {id: $product})<-[:ABOUT_PRODUCT]-(e:Evidence)
+WITH p, e
+MATCH (e)-[:HAS_FINDING]->(f:Finding)
+WITH p, e, f
+MATCH (f)-[:OF_OUTCOME]->(o:Outcome)
+WHERE o.category = 'safety'
+WITH p, e, f, o
 MATCH (e)-[:IN_DISEASE]->(d:Disease)
+WITH p, e, f, o, d
+MATCH (e)-[:REPORTS_COHORT]->(c:Cohort)
+WITH p, e, f, o, d, c
 MATCH (e)-[:REPORTED_IN]->(s:Source)
-MATCH (e)-[r:REPORTED_OUTCOME]->(o:AdverseEvent)
-RETURN DISTINCT p.name AS product, d.name AS disease, coalesce(o.abbreviation, o.name) AS event,
-       r.present AS present, r.grade AS grade, r.max_grade AS max_grade, r.patients AS affected,
-       e.patients AS treated, e.level AS level, s.id AS source, e.id AS evidence
+RETURN p.name AS product, d.name AS disease, coalesce(o.abbreviation, o.name) AS event, f.present AS present,
+       f.grade AS grade, f.max_grade AS max_grade, f.from_grade AS from_grade,
+       coalesce(f.grading, o.grading) AS grading, f.affected AS affected, coalesce(f.treated, e.patients) AS treated,
+       f.timepoint_months AS timepoint_months, e.level AS level, c.id AS cohort, s.id AS source, e.id AS evidence
 ORDER BY disease, event, source, evidence

@@ -1,51 +1,17 @@
-"""What safety outcomes were reported for a product, disease by disease?
+"""What safety findings were reported for a product, disease by disease?
 
-Examples
---------
-``kg ask safety-of-product --param product=Fucaso``
+One row per safety finding: present with its grade (a stated range as grade and max_grade) and
+affected of treated, or explicitly absent; "none of grade 3 or above" is an absence with
+``from_grade`` 3, an upper bound rather than an unknown. The grading system is the finding's,
+or the event's usual one.
+
+Example: ``kg ask safety-of-product -p product=Fucaso``; the Cypher is ``safety_of_product.cypher``.
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-
-from kg.queries.question import Param, Question, Row, match, one, sort_rows
-
-if TYPE_CHECKING:
-    from kg.core.graph import KnowledgeGraph
-
-COLUMNS = ("product", "disease", "event", "present", "grade", "max_grade", "affected", "treated", "level",
-           "source", "evidence")
-
-
-def embedded(graph: KnowledgeGraph, params: Mapping[str, str]) -> list[Row]:
-    rows: list[Row] = []
-    for product in match(graph, "Product", params["product"]):
-        for _, evidence in graph.into(product.id, "ABOUT_PRODUCT"):
-            source = one(graph, evidence.id, "REPORTED_IN")
-            if source is None:
-                continue
-            for edge, outcome in graph.out(evidence.id, "REPORTED_OUTCOME"):
-                if not graph.schema.is_a(outcome.label, "AdverseEvent"):
-                    continue
-                for _, disease in graph.out(evidence.id, "IN_DISEASE"):
-                    rows.append({
-                        "product": product.name, "disease": disease.name,
-                        "event": outcome.properties.get("abbreviation", outcome.name),
-                        "present": edge.properties.get("present"), "grade": edge.properties.get("grade"),
-                        "max_grade": edge.properties.get("max_grade"),
-                        "affected": edge.properties.get("patients"),
-                        "treated": evidence.properties.get("patients"), "level": evidence.properties.get("level"),
-                        "source": source.id, "evidence": evidence.id,
-                    })
-    return sort_rows(rows, ("disease", "event", "source", "evidence"))
-
+from kg.queries.question import Param, Question
 
 QUESTION = Question(
     name="safety-of-product",
-    description="Safety outcomes of a product across diseases (CRS/ICANS with ASTCT grade, explicit absences).",
+    description="Safety findings of a product across diseases: grade, affected of treated, explicit absences.",
     params=(Param("product", "Product", "product: id, name, code name or brand", "CT103A"),),
-    columns=COLUMNS,
-    embedded=embedded,
 )

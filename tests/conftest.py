@@ -1,7 +1,8 @@
 """Shared fixtures: the test graph built into a temporary store, and a real Neo4j server.
 
-Neo4j: with NEO4J_URI set, tests use that server. Otherwise they start the project's own local
-server (scripts/neo4j-local, assembled from Maven Central) when Java and Maven are present.
+Neo4j: the tests start their own server (scripts/neo4j-local, assembled from Maven Central, in
+.neo4j-test/ on ports 7697/7484) when Java and Maven are present, or use the empty server named by
+CELLKG_TEST_NEO4J_URI; never the server of NEO4J_URI or a user's .neo4j-local.
 Under CI (CI=true) a missing or unreachable server fails the run with the server log's tail;
 on a developer machine without Java it skips with the reason shown (-rs).
 """
@@ -13,7 +14,7 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -86,10 +87,13 @@ def curated_dictionary(curated_store: Path) -> Dictionary:
     return Dictionary.from_store(curated_store)
 
 
-def run_kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real `kg` console entry point in a fresh process."""
-    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args],
-                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600, check=False)
+def run_kg(*args: str, env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `kg` console entry point in a fresh process; ``env`` changes the environment
+    (a value of None removes the variable)."""
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args], capture_output=True,
+                          text=True, env={k: v for k, v in environment.items() if v is not None}, timeout=600,
+                          check=False)
 
 
 def _unavailable(reason: str) -> None:
@@ -98,35 +102,51 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"Neo4j not available: {reason}")
 
 
+TEST_HOME = ROOT / ".neo4j-test"  # the tests' own server: never the user's .neo4j-local
+TEST_PORTS = {"NEO4J_LOCAL_BOLT_PORT": "7697", "NEO4J_LOCAL_HTTP_PORT": "7484"}
+
+
 @pytest.fixture(scope="session")
 def neo4j_server() -> Iterator[dict[str, str]]:
-    """Connection settings for a real Neo4j 5 server (NEO4J_* names)."""
+    """Connection settings (NEO4J_* names) for a Neo4j 5 server that holds only the tests' data.
+
+    The tests start their own server (scripts/neo4j-local in .neo4j-test/, on ports 7697 and
+    7484, a fresh database, a random password) and stop it at the end; or, with
+    CELLKG_TEST_NEO4J_URI (and CELLKG_TEST_NEO4J_USERNAME, CELLKG_TEST_NEO4J_PASSWORD) set, they
+    use that server, which must be empty. NEO4J_URI and the user's own server are never touched.
+    """
+    uri = os.environ.get("CELLKG_TEST_NEO4J_URI")
     started = False
-    if not os.environ.get("NEO4J_URI"):
+    if uri:
+        settings = {"NEO4J_URI": uri, "NEO4J_USERNAME": os.environ.get("CELLKG_TEST_NEO4J_USERNAME", "neo4j"),
+                    "NEO4J_PASSWORD": os.environ.get("CELLKG_TEST_NEO4J_PASSWORD", "")}
+    else:
         if not (shutil.which("java") and shutil.which("mvn")):
-            _unavailable("NEO4J_URI is not set and Java/Maven are missing for scripts/neo4j-local")
-        command = [sys.executable, str(LOCAL_SCRIPT), "start"]
-        if not os.environ.get("NEO4J_PASSWORD"):
-            # A throwaway test server: a fresh database and a random password, in the environment only.
-            os.environ["NEO4J_PASSWORD"] = secrets.token_urlsafe(18)
-            command.append("--fresh")
-        os.environ.setdefault("NEO4J_USERNAME", "neo4j")
-        was_running = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "status"],
-                                     capture_output=True, text=True, check=False).returncode == 0
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+            _unavailable("CELLKG_TEST_NEO4J_URI is not set and Java/Maven are missing for scripts/neo4j-local")
+        ports = {k: os.environ.get(k.replace("NEO4J_LOCAL", "CELLKG_TEST_NEO4J"), v) for k, v in TEST_PORTS.items()}
+        settings = {"NEO4J_URI": f"bolt://127.0.0.1:{ports['NEO4J_LOCAL_BOLT_PORT']}", "NEO4J_USERNAME": "neo4j",
+                    "NEO4J_PASSWORD": secrets.token_urlsafe(18)}  # in the environment only
+        os.environ.update({"NEO4J_LOCAL_HOME": str(TEST_HOME), **ports})
+        os.environ["NEO4J_PASSWORD"] = settings["NEO4J_PASSWORD"]
+        proc = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "start", "--fresh"], capture_output=True,
+                              text=True, timeout=1800, check=False)
         if proc.returncode != 0:
             _unavailable(f"scripts/neo4j-local start failed:\n{proc.stdout}\n{proc.stderr}")
-        started = not was_running or "--fresh" in command
-        os.environ["NEO4J_URI"] = "bolt://127.0.0.1:" + os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
-    settings = {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD") if k in os.environ}
+        started = True
+    os.environ.update(settings)  # what `kg` run by the tests connects to
+    os.environ.pop("NEO4J_DATABASE", None)
     try:
         from kg.backends import open_backend
 
-        open_backend("neo4j").close()
+        with open_backend("neo4j") as backend:
+            held = backend.cypher("MATCH (n) RETURN count(n) AS n")[0]["n"]
     except Exception as exc:  # noqa: BLE001 - reported, then fail or skip
         log = subprocess.run([sys.executable, str(LOCAL_SCRIPT), "log"], capture_output=True, text=True,
-                             check=False).stdout
+                             check=False).stdout if started else ""
         _unavailable(f"{exc}\n{log}")
+    if held:
+        _unavailable(f"the test server {settings['NEO4J_URI']} holds {held} nodes: the tests only use a database "
+                     "that holds nothing but their own data")
     yield settings
     if started:
         subprocess.run([sys.executable, str(LOCAL_SCRIPT), "stop"], capture_output=True, text=True, check=False)

@@ -5,7 +5,7 @@ import pytest
 from conftest import TEST_DATA
 
 from kg.core.build import build
-from kg.core.store import Store
+from kg.core.store import FORMAT_VERSION, Store
 from kg.errors import StoreError
 
 
@@ -35,10 +35,12 @@ def test_store_counts_match_the_test_data(test_store: Path) -> None:
     with Store(test_store) as store:
         counts = store.counts()
         evidence = [n for n in store.nodes() if n.label == "Evidence"]
-    assert counts["nodes"]["Evidence"] == len(evidence) == 3
-    # every Evidence has exactly one product, disease and source
-    for predicate in ("ABOUT_PRODUCT", "IN_DISEASE", "REPORTED_IN"):
-        assert counts["relationships"][predicate] == 3
+    assert counts["nodes"]["Evidence"] == len(evidence) == 5
+    # every Evidence has exactly one product, disease, source and cohort
+    for predicate in ("ABOUT_PRODUCT", "IN_DISEASE", "REPORTED_IN", "REPORTS_COHORT"):
+        assert counts["relationships"][predicate] == 5
+    # three cohorts are curated; the report that names none gets one of its own
+    assert counts["nodes"]["Cohort"] == 4
     # derived shortcuts exist, one per (product, disease) pair
     assert counts["relationships"]["HAS_EVIDENCE_IN"] == 3
 
@@ -63,7 +65,7 @@ def test_a_store_of_another_format_asks_for_a_rebuild(test_store: Path, tmp_path
     old.write_bytes(test_store.read_bytes())
     with sqlite3.connect(old) as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'format'")
-    with pytest.raises(StoreError, match=r"has store format 1, this cellkg reads 2: run `kg build`"):
+    with pytest.raises(StoreError, match=rf"has store format 1, this cellkg reads {FORMAT_VERSION}: run `kg build`"):
         Store(old)
 
 
@@ -74,3 +76,12 @@ def test_provenance_is_stored_in_columns(test_store: Path) -> None:
     with Store(test_store) as store:
         expected = sorted(n.id for n in store.nodes() if n.provenance and n.provenance.source == "pubmed:100001")
     assert [r[0] for r in rows] == expected and "cellkg:ev-t-1" in expected
+
+
+def test_the_curated_graph_is_broad(curated_store: Path) -> None:
+    with Store(curated_store) as store:
+        counts = store.counts()
+        trials = [n for n in store.nodes() if n.label == "Study" and n.id.startswith("clinicaltrials:NCT")]
+        phased = [t for t in trials if t.properties.get("phase") and t.properties.get("status")]
+    assert counts["nodes"]["Evidence"] >= 150
+    assert len(trials) >= 80 and len(phased) >= 60

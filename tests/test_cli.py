@@ -41,42 +41,48 @@ def test_lookup_unknown_term_is_one_line(test_store: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1 and "zzzz" in result.stderr
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "table", "plain"])
 def test_ask_formats(fmt: str, test_store: Path) -> None:
     result = run_kg("ask", "evidence-for-disease", "-p", "disease=test myopathy", "--store", str(test_store),
                     "-f", fmt)
     assert result.returncode == 0, result.stderr
     if fmt == "json":
         rows = json.loads(result.stdout)
-        assert {r["evidence"] for r in rows} == {"cellkg:ev-t-1", "cellkg:ev-t-3"}
+        assert {r["evidence"] for r in rows} == {"cellkg:ev-t-1", "cellkg:ev-t-3", "cellkg:ev-t-4"}
     elif fmt == "csv":
         header = result.stdout.splitlines()[0]
-        assert header == "disease,product,targets,level,patients,follow_up_months,outcomes,source,evidence"
-        assert len(result.stdout.splitlines()) == 3
-    else:  # the table drops the id columns and says where they are
-        assert "cellkg:src-test-press" in result.stdout and "cellkg:ev-t-3" not in result.stdout
-        assert result.stdout.rstrip().endswith("2 rows (evidence ids: --format csv or json)")
+        assert header == ("disease,product,targets,level,patients,follow_up_months,cohort,cohort_patients,"
+                          "cohort_reports,cohort_inferred,findings,study,study_inferred,source,evidence")
+        assert len(result.stdout.splitlines()) == 4
+    else:  # a table drops the id columns and says where they are
+        if fmt == "plain":
+            assert "cellkg:src-test-press" in result.stdout and "cellkg:ev-t-3" not in result.stdout
+        else:
+            assert "┃ disease" in result.stdout  # rich's box drawing
+        assert result.stdout.rstrip().endswith("3 rows (evidence ids: --format csv or json)")
 
 
 def test_ask_bad_usage_is_one_line(test_store: Path) -> None:
-    for args in (["ask", "nope"], ["ask", "products-for-target"], ["ask", "products-for-target", "-p", "x"],
-                 ["ask", "products-for-target", "-p", "target=CD19", "-f", "xml"],
-                 ["ask", "products-for-target", "-p", "target=CD19", "--backend", "oracle"]):
+    for args, code in ((["ask", "nope"], 1), (["ask", "products-for-target"], 2),
+                       (["ask", "products-for-target", "-p", "x"], 2),
+                       (["ask", "products-for-target", "-p", "target=CD19", "-f", "xml"], 2),
+                       (["ask", "products-for-target", "-p", "target=CD19", "--backend", "oracle"], 2)):
         result = run_kg(*args, "--store", str(test_store))
-        assert result.returncode == 1, args
+        assert result.returncode == code, args
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
         assert "Traceback" not in result.stderr
 
 
-def test_show_cypher_is_pasteable() -> None:
-    result = run_kg("ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA", "--show-cypher")
-    assert result.stdout.startswith(':param target => "BCMA";')
-    assert "RETURN DISTINCT" in result.stdout
+def test_show_cypher_carries_the_resolved_id(test_store: Path) -> None:
+    result = run_kg("ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA", "--show-cypher",
+                    "--store", str(test_store))
+    assert result.stdout.startswith(':param target => "cellkg:target-t-bcma";')
+    assert "MATCH (t:Target {id: $target})" in result.stdout
 
 
 def test_stats_and_questions(test_store: Path) -> None:
     stats = json.loads(run_kg("stats", "--store", str(test_store), "-f", "json").stdout)
-    assert {"kind": "node", "type": "Evidence", "count": 3} in stats
+    assert {"kind": "node", "type": "Evidence", "count": 5} in stats
     questions = json.loads(run_kg("questions", "-f", "json").stdout)
     assert "antibody-mediated-diseases-for-target" in {q["name"] for q in questions}
 
@@ -87,7 +93,7 @@ def test_main_job_answers_the_bcma_question(curated_store: Path) -> None:
     rows = json.loads(result.stdout)
     diseases = {r["disease"] for r in rows}
     assert len(diseases) >= 3
-    assert all(r["source"] and r["level"] for r in rows)
+    assert all(r["sources"] and r["levels"] and r["reports"] >= 1 for r in rows)
 
 
 def test_lookup_stays_off_heavy_imports(test_store: Path) -> None:
@@ -96,7 +102,7 @@ def test_lookup_stays_off_heavy_imports(test_store: Path) -> None:
 
     code = ("import sys\nfrom kg.cli import main\n"
             f"sys.argv = ['kg', 'lookup', 'Testafix', '--store', {str(test_store)!r}]\nmain()\n"
-            "heavy = ('networkx', 'rdflib', 'neo4j', 'pydantic', 'pyshacl', 'bioregistry', 'matplotlib')\n"
+            "heavy = ('networkx', 'rdflib', 'neo4j', 'pydantic', 'pyshacl', 'bioregistry', 'matplotlib', 'ladybug', 'rich')\n"
             "print('HEAVY', [m for m in heavy if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "HEAVY []"

@@ -44,13 +44,33 @@ def study(interventions: list[dict[str, Any]] | None = None, nct: str = "NCT9900
 # ---------------------------------------------------------------- parsing
 
 
+def test_registry_fidelity_people_mesh_terms_and_no_invented_types(known: NameIndex) -> None:
+    raw = study([{"name": "TA 101"}], nct="NCT99000098")
+    raw["protocolSection"]["conditionsModule"]["conditions"] = ["Necrotising Myopathy, Test"]
+    raw["protocolSection"]["sponsorCollaboratorsModule"] = {
+        "leadSponsor": {"name": "Test Professor", "class": "INDIV"}}
+    raw["derivedSection"] = {"conditionBrowseModule": {"meshes": [{"id": "D000001", "term": "Lupus, Test"}]}}
+    records = ct.parse_study(raw, known, "x.json")
+    node = nodes(records)["clinicaltrials:NCT99000098"]
+    assert node.properties["interventions"] == ("TA 101",)  # no type given: none is invented
+    assert node.properties["mesh_terms"] == ("Lupus, Test",)
+    # catalogue order ("Lupus, Test") is read in natural order too, for conditions and MeSH terms alike
+    assert links(records, "STUDIES_CONDITION") == {"MONDO:9000002", "MONDO:9000003"}
+    sponsor = nodes(records)["cellkg:person-test-professor"]  # a person who sponsors is not an organisation
+    assert sponsor.label == "Person" and sponsor.properties["needs_review"] is True
+    assert links(records, "SPONSORED_BY") == {"cellkg:person-test-professor"}
+
+
 def test_single_study(known: NameIndex) -> None:
     records = ct.parse_document(read(SINGLE), known, "clinicaltrials/NCT99000001.json")
     node = nodes(records)["clinicaltrials:NCT99000001"]
     assert node.label == "Study"
-    assert {k: node.properties[k] for k in ("phase", "status", "start_date", "enrollment", "url")} == {
-        "phase": "phase-1-2", "status": "recruiting", "start_date": "2024-12-02", "enrollment": 24,
-        "url": "https://clinicaltrials.gov/study/NCT99000001"}
+    keys = ("phase", "status", "study_type", "start_date", "start_date_type", "completion_date",
+            "completion_date_type", "enrollment", "enrollment_type", "url")
+    assert {k: node.properties[k] for k in keys} == {
+        "phase": "phase-1-2", "status": "recruiting", "study_type": "interventional", "start_date": "2024-12-02",
+        "start_date_type": "actual", "completion_date": "2029-06", "completion_date_type": "estimated",
+        "enrollment": 24, "enrollment_type": "estimated", "url": "https://clinicaltrials.gov/study/NCT99000001"}
     assert node.name.startswith("TA 101 in Test Necrotising Myopathy")
     assert node.properties["title"].startswith("An Invented Phase 1/2 Study")
     assert node.properties["conditions"] == ("Test Necrotising Myopathy", "TNM")
@@ -63,7 +83,7 @@ def test_single_study(known: NameIndex) -> None:
     assert len([r for r in records if isinstance(r, Edge) and r.predicate == "STUDIES_CONDITION"]) == 1
     # lymphodepletion drugs are kept verbatim on the study, not turned into products
     assert node.properties["interventions"] == (
-        "Biological: TA 101", "Drug: Fludarabine", "Drug: Cyclophosphamide")
+        "Biological: TA 101 (other names: Testafix)", "Drug: Fludarabine", "Drug: Cyclophosphamide")
     assert not [n for n in nodes(records).values() if n.label == "Product"]
     # the curated sponsor is linked; the unknown collaborator becomes an organisation to review
     assert links(records, "SPONSORED_BY") == {"cellkg:org-t-maker", "cellkg:org-testville-university-hospital"}
@@ -283,9 +303,10 @@ def test_build_with_registry_data_answers_products_for_target(data_dir: Path, tm
     result = run_kg("ask", "products-for-target", "-p", "target=CD19", "--store", str(store), "-f", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    trial = [r for r in rows if r["source"] == "clinicaltrials:NCT99000002"]
-    assert [(r["product"], r["disease"], r["kind"], r["level"]) for r in trial] == [
-        ("CD19 test CAR-T", "test lupus", "trial", "phase-1")]
+    lupus = [r for r in rows if (r["product"], r["disease"]) == ("CD19 test CAR-T", "test lupus")]
+    assert [(r["patients"], r["reports"], r["trials"]) for r in lupus] == [(8, 2, 2)]  # the curated and the registry trial
+    trials = json.loads(run_kg("ask", "trials-for-target", "-p", "target=CD19", "--store", str(store), "-f", "json").stdout)
+    assert "clinicaltrials:NCT99000002" in {r["study"] for r in trials}
     looked = run_kg("lookup", "XYZ19", "--store", str(store), "-f", "json")
     assert looked.returncode == 0, looked.stderr
     candidate = json.loads(looked.stdout)[0]

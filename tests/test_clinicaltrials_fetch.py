@@ -16,7 +16,7 @@ from conftest import links, nodes, run_kg
 from kg.core.names import NameIndex
 from kg.errors import FetchError, UsageError
 from kg.loaders import clinicaltrials as ct
-from kg.loaders.clinicaltrials_fetch import fetch
+from kg.loaders.clinicaltrials_fetch import fetch, query_name
 
 PAGES = [Path(__file__).parent / "data_ctgov" / "server" / "page-1.json",
          Path(__file__).parent / "data_ctgov" / "server" / "page-2.json"]
@@ -33,6 +33,7 @@ class Recorded(BaseHTTPRequestHandler):
     log: ClassVar[list[dict[str, Any]]] = []
     fail_page_2 = 0  # how many times page 2 answers 503 before it works (-1: always)
     throttle_once = False
+    loop = False  # page 2 hands out page 1's token again
 
     def do_GET(self) -> None:
         url = urlparse(self.path)
@@ -52,6 +53,8 @@ class Recorded(BaseHTTPRequestHandler):
         if type(self).fail_page_2:
             type(self).fail_page_2 -= 1 if type(self).fail_page_2 > 0 else 0
             return self._send(503, b"Service Unavailable", "text/plain")
+        if type(self).loop:
+            return self._send(200, self.pages[0])
         return self._send(200, self.pages[1])
 
     def _send(self, status: int, body: bytes, kind: str = "application/json",
@@ -71,7 +74,7 @@ class Recorded(BaseHTTPRequestHandler):
 @pytest.fixture()
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A recorded API on the loopback interface only; CELLKG_CTGOV_URL points the fetcher at it."""
-    Recorded.log, Recorded.fail_page_2, Recorded.throttle_once = [], 0, False
+    Recorded.log, Recorded.fail_page_2, Recorded.throttle_once, Recorded.loop = [], 0, False, False
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -92,8 +95,9 @@ def test_fetch_two_pages_saves_raw_json_that_loads(server: str, tmp_path: Path, 
     report = fetch("test lupus", "CAR-T", tmp_path, page_size=2, delay=0.25, sleep=waits.append)
     assert (report.pages, report.studies, report.complete) == (2, 3, True)
     files = saved(tmp_path)
-    assert [f.name for f in files] == ["cond-test-lupus_intr-car-t-page-0001.json",
-                                       "cond-test-lupus_intr-car-t-page-0002.json"]
+    stem = query_name("test lupus", "CAR-T")
+    assert stem.startswith("cond-test-lupus_intr-car-t-") and query_name("test lupus", "CAR T") != stem
+    assert [f.name for f in files] == [f"{stem}-page-0001.json", f"{stem}-page-0002.json"]
     assert [f.read_bytes() for f in files] == Recorded.pages  # exactly as received
     assert waits == [0.25]  # a pause between pages, none before the first
     first, second = Recorded.log
@@ -111,18 +115,19 @@ def test_fetch_two_pages_saves_raw_json_that_loads(server: str, tmp_path: Path, 
     assert "phase" not in observational.properties and "interventions" not in observational.properties
 
     again = fetch("test lupus", "CAR-T", tmp_path, page_size=2, delay=0, sleep=waits.append)
-    assert (again.pages, again.total_pages, again.complete) == (0, 2, True)  # nothing left to do
-    assert len(Recorded.log) == 2
+    assert (again.pages, again.total_pages, again.complete) == (2, 2, True)  # a finished search is refreshed
+    assert len(Recorded.log) == 4 and [f.read_bytes() for f in saved(tmp_path)] == Recorded.pages
 
 
-def test_fetch_resumes_after_an_interruption(server: str, tmp_path: Path) -> None:
+def test_fetch_resumes_after_an_interruption_and_shows_only_whole_searches(server: str, tmp_path: Path) -> None:
     Recorded.fail_page_2 = -1  # the API goes down after page 1
     waits: list[float] = []
     with pytest.raises(FetchError, match="unreachable after 3 attempts \\(HTTP 503\\)"):
         fetch("test lupus", None, tmp_path, delay=0, retries=2, backoff=0.5, sleep=waits.append)
     assert waits == [0, 0.5, 1.0]  # the page delay, then exponential backoff
-    assert [f.name for f in saved(tmp_path)] == ["cond-test-lupus-page-0001.json"]
-    state = json.loads((tmp_path / "clinicaltrials" / "cond-test-lupus.state").read_text(encoding="utf-8"))
+    assert saved(tmp_path) == []  # half a search stays out of the loader's way
+    stem = query_name("test lupus", None)
+    state = json.loads((tmp_path / "clinicaltrials" / f".{stem}.partial" / f"{stem}.state").read_text())
     assert (state["pages"], state["next_page_token"], state["complete"]) == (1, Recorded.token, False)
 
     Recorded.fail_page_2, Recorded.log = 0, []
@@ -132,16 +137,32 @@ def test_fetch_resumes_after_an_interruption(server: str, tmp_path: Path) -> Non
     assert [f.read_bytes() for f in saved(tmp_path)] == Recorded.pages
 
 
-def test_max_pages_then_rerun_continues_and_restart_starts_over(server: str, tmp_path: Path) -> None:
+def test_a_failed_refresh_keeps_the_finished_set(server: str, tmp_path: Path) -> None:
+    fetch("test lupus", None, tmp_path, delay=0)
+    before = [f.read_bytes() for f in saved(tmp_path)]
+    Recorded.fail_page_2 = -1
+    with pytest.raises(FetchError):
+        fetch("test lupus", None, tmp_path, delay=0, retries=0, restart=True)
+    assert [f.read_bytes() for f in saved(tmp_path)] == before == Recorded.pages
+
+
+def test_max_pages_then_rerun_continues_and_restart_drops_only_the_unfinished_run(server: str, tmp_path: Path) -> None:
     first = fetch("test lupus", None, tmp_path, max_pages=1, delay=0)
     assert (first.pages, first.complete) == (1, False)
+    with pytest.raises(UsageError, match="different page size"):
+        fetch("test lupus", None, tmp_path, page_size=50, delay=0)
     second = fetch("test lupus", None, tmp_path, max_pages=1, delay=0)
     assert (second.pages, second.total_pages, second.complete) == (1, 2, True)
-    with pytest.raises(UsageError, match="different query or page size"):
-        fetch("test lupus", None, tmp_path, page_size=50, delay=0)
     Recorded.log = []
     again = fetch("test lupus", None, tmp_path, page_size=50, delay=0, restart=True)
     assert (again.pages, again.total_pages) == (2, 2) and "pageToken" not in Recorded.log[0]["query"]
+
+
+def test_a_repeated_page_token_is_an_error(server: str, tmp_path: Path) -> None:
+    Recorded.loop = True
+    with pytest.raises(FetchError, match="repeated the page token"):
+        fetch("test lupus", None, tmp_path, delay=0)
+    assert len(Recorded.log) == 2 and saved(tmp_path) == []
 
 
 def test_fetch_retries_when_throttled(server: str, tmp_path: Path) -> None:
@@ -169,5 +190,5 @@ def test_kg_fetch_clinicaltrials_command(server: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "fetched 2 pages (3 studies)" in result.stdout and "complete" in result.stdout
     refused = run_kg("fetch", "clinicaltrials", "--data", str(tmp_path))
-    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1  # a usage error
     assert "give --condition, --intervention or both" in refused.stderr

@@ -31,3 +31,24 @@ def test_every_command_is_in_the_readme() -> None:
     group = typer.main.get_command(app)
     for name in group.commands:  # type: ignore[attr-defined]
         assert f"`kg {name}" in readme, f"`kg {name}` is not documented in README.md"
+
+
+def readme_queries() -> list[str]:
+    """The example Cypher queries of the README, one per statement."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```cypher\n(.+?)\n```", readme, re.DOTALL)
+    statements = [s.strip() for block in blocks for s in block.split(";")]
+    return ["\n".join(line for line in s.splitlines() if not line.startswith("//")) for s in statements if s]
+
+
+def test_readme_queries_run_on_the_embedded_graph_without_a_server(curated_store: Path) -> None:
+    import json
+
+    from conftest import run_kg
+
+    queries = readme_queries()
+    assert len(queries) >= 3
+    for query in queries:
+        result = run_kg("cypher", query, "--store", str(curated_store), "-f", "json")
+        assert result.returncode == 0, (query, result.stderr)
+        assert json.loads(result.stdout), f"no rows: {query}"

@@ -12,9 +12,9 @@ import yaml
 from conftest import TEST_DATA, run_kg
 from test_articles import ARTICLES, articles, records_dictionary  # noqa: F401
 
-from kg.cli.extract import TODO, build_record, render_yaml
 from kg.core.model import Node
 from kg.loaders.articles import OUTCOME_FIELDS, parse_text
+from kg.loaders.articles.proposal import TODO, build_record, render_yaml
 from kg.loaders.curated import load as load_curated
 
 
@@ -73,16 +73,19 @@ def test_yaml_record_builds_once_todos_are_filled(store: str, article: str, requ
         assert node.properties.get("patients") == extraction.values.get("patients")
         assert node.properties.get("follow_up_months") == extraction.values.get("follow_up_months")
         links = {(e.predicate, e.target) for d, e, _ in built.neighbours(evidence_id) if d == "out"}
-    expected = {("REPORTED_OUTCOME", v["id"]) for f, v in extraction.values.items() if f in OUTCOME_FIELDS and v["id"]}
+        findings = [t for p, t in links if p == "HAS_FINDING"]
+        links |= {("FINDING_OF", e.target) for f in findings for d, e, _ in built.neighbours(f)
+                  if d == "out" and e.predicate == "OF_OUTCOME"}
+    expected = {("FINDING_OF", v["id"]) for f, v in extraction.values.items() if f in OUTCOME_FIELDS and v["id"]}
     expected |= {("HAS_PRIOR_THERAPY", t) for t in extraction.values.get("prior_therapy", [])}
     expected |= {("HAS_AUTOANTIBODY", a) for a in extraction.values.get("autoantibody", [])}
     if extraction.values.get("improvement_id"):
-        expected.add(("REPORTED_OUTCOME", extraction.values["improvement_id"]))
+        expected.add(("FINDING_OF", extraction.values["improvement_id"]))
     assert expected <= links
 
 
-def _one_line_failure(result: subprocess.CompletedProcess[str], *parts: str) -> None:
-    assert result.returncode == 1, result.stdout
+def _one_line_failure(result: subprocess.CompletedProcess[str], *parts: str, code: int = 1) -> None:
+    assert result.returncode == code, result.stdout
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -114,14 +117,14 @@ def test_huge_article_is_refused_before_reading(test_store: Path, tmp_path: Path
 
 def test_missing_file_directory_and_empty_file(test_store: Path, tmp_path: Path) -> None:
     _one_line_failure(run_extract(str(tmp_path / "nope.txt"), "--store", str(test_store)), "nope.txt", "cannot read")
-    _one_line_failure(run_extract(str(tmp_path), "--store", str(test_store)), "cannot read")
+    _one_line_failure(run_extract(str(tmp_path), "--store", str(test_store)), "not a regular file")
     (tmp_path / "empty.txt").write_bytes(b"")
     _one_line_failure(run_extract(str(tmp_path / "empty.txt"), "--store", str(test_store)), "no product")
 
 
 def test_unknown_format_and_missing_store(test_store: Path, tmp_path: Path) -> None:
     article = str(ARTICLES / "tnm_case_report.txt")
-    _one_line_failure(run_extract(article, "--store", str(test_store), "-f", "xml"), "unknown format 'xml'")
+    _one_line_failure(run_extract(article, "--store", str(test_store), "-f", "xml"), "unknown format 'xml'", code=2)
     _one_line_failure(run_extract(article, "--store", str(tmp_path / "none.sqlite")), "no store at")
 
 

@@ -3,7 +3,6 @@ several processes taking turns write the same bytes, to a file or a pipe, or fai
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import multiprocessing
 import os
@@ -20,6 +19,7 @@ from rdflib import Graph, Literal
 
 from kg.core.model import Edge, Node, Provenance
 from kg.core.store import Store
+from kg.core.synthetic import replicate
 from kg.errors import ExportError
 from kg.export import ntriples_write
 from kg.export.ntriples_rows import connect, piece_query
@@ -41,18 +41,10 @@ def _reference(store_path: Path) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The export benchmark's generator: exportable copies of the test graph's shape (kg.core.synthetic's
-    suffixed ids, MONDO:0000001.s0, break their patterns as IRIs)."""
-    benchmarks = Path(__file__).parents[1] / "benchmarks"
-    if str(benchmarks) not in sys.path:
-        sys.path.append(str(benchmarks))  # the script imports its sibling timing.py
-    spec = importlib.util.spec_from_file_location("export_benchmark", benchmarks / "export.py")
-    assert spec is not None and spec.loader is not None
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory, test_store: Path) -> Path:
+    """40 copies of the test graph (kg.core.synthetic keeps every id exportable)."""
     path = tmp_path_factory.mktemp("synthetic") / "synthetic.sqlite"
-    benchmark.make_store(path, 40)
+    replicate(test_store, path, 40)
     return path
 
 

@@ -33,3 +33,24 @@ def test_adverse_event_is_an_outcome() -> None:
 def test_schema_survives_json() -> None:
     schema = load_schema(resources.ontology_file())
     assert Schema.from_json(schema.to_json()) == schema
+
+
+def test_identifier_patterns_are_declared_for_every_prefix_and_agree_with_the_bioregistry() -> None:
+    import bioregistry
+
+    schema = load_schema(resources.ontology_file())
+    assert set(schema.patterns) == set(schema.prefixes)
+    for prefix, pattern in schema.patterns.items():
+        if prefix != "cellkg":
+            assert pattern == bioregistry.get_pattern(bioregistry.normalize_prefix(prefix)), prefix
+
+
+def test_build_holds_the_cardinalities_of_the_shapes() -> None:
+    """The minimum and maximum counts that SHACL checks on the export come from shapes.ttl, so that
+    `kg build` refuses exactly what `kg validate` would."""
+    schema = load_schema(resources.ontology_file())
+    rules = {(c.owner, c.kind, c.name): (c.min, c.max) for c in schema.cardinalities}
+    assert rules[("Evidence", "out", "ABOUT_PRODUCT")] == (1, 1)
+    assert rules[("Evidence", "property", "level")] == (1, 1)
+    assert rules[("Finding", "in", "HAS_FINDING")] == (1, 1)
+    assert all(owner in schema.classes for owner, _, _ in rules)

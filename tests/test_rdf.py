@@ -19,7 +19,7 @@ from kg.core import resources
 from kg.core.model import Edge, Node, Provenance
 from kg.core.owl import load_schema
 from kg.core.store import Store
-from kg.errors import ExportError
+from kg.errors import ExportError, UsageError
 from kg.export.rdf import (
     DEFAULT_BASE,
     IriMinter,
@@ -91,8 +91,9 @@ def test_same_store_exports_the_same_bytes(test_store: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize("bad, message", [
     ("foo:123", "unknown prefix 'foo'"),
     ("MONDO:12", "does not match the MONDO identifier pattern"),
-    ("cellkg:has space", "cannot appear in an IRI"),
-    ("cellkg:a<b>", "cannot appear in an IRI"),
+    ("cellkg:has space", "does not match the cellkg identifier pattern"),
+    ("doi:10.1000/a<b>", "cannot appear in an IRI"),
+    ("doi:10.1000/a b", "cannot appear in an IRI"),
 ])
 def test_identifier_that_cannot_become_an_iri_names_the_node(
         bad: str, message: str, test_store: Path, tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_identifier_that_cannot_become_an_iri_names_the_node(
         export_rdf(path, out, "ntriples")
     assert f"node {bad}" in str(info.value)
     assert not out.exists()
-    assert list(tmp_path.glob(".out.nt.*")) == []
+    assert list(tmp_path.glob(".cellkg-*")) == []
 
 
 def test_bad_source_reference_names_the_record(test_store: Path, tmp_path: Path) -> None:
@@ -137,7 +138,7 @@ def test_failure_midway_keeps_the_old_file(test_store: Path, tmp_path: Path) -> 
 
 
 def test_unknown_format_is_an_error(test_store: Path, tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="unknown RDF format 'rdfxml'"):
+    with pytest.raises(UsageError, match="unknown RDF format 'rdfxml'"):
         export_rdf(test_store, tmp_path / "x", "rdfxml")
 
 
@@ -176,11 +177,12 @@ def test_evidence_survives_as_resources(test_store: Path) -> None:
         PREFIX cellkg: <https://w3id.org/cellkg/vocab/>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?o ?present ?grade WHERE {
-            ?st rdf:subject <https://w3id.org/cellkg/id/ev-t-1> ; rdf:predicate cellkg:reportedOutcome ;
-                rdf:object ?o ; cellkg:present ?present . OPTIONAL { ?st cellkg:grade ?grade }
+            <https://w3id.org/cellkg/id/ev-t-1> cellkg:hasFinding ?f .
+            ?f cellkg:ofOutcome ?o ; cellkg:present ?present . OPTIONAL { ?f cellkg:grade ?grade }
         }""")}
     assert outcomes == {(DEFAULT_BASE + "outcome-t-crs", True, 1), (DEFAULT_BASE + "outcome-t-icans", False, None),
-                        (DEFAULT_BASE + "outcome-t-remission", True, None)}
+                        (DEFAULT_BASE + "outcome-t-remission", True, None),
+                        (DEFAULT_BASE + "outcome-t-decline", True, None)}
 
 
 def test_derived_shortcut_points_at_its_evidence(test_store: Path) -> None:
@@ -190,7 +192,8 @@ def test_derived_shortcut_points_at_its_evidence(test_store: Path) -> None:
     statements = [st for st in graph.subjects(RDF.predicate, URIRef(VOCAB + "hasEvidenceIn"))
                   if graph.value(st, RDF.subject) == URIRef(DEFAULT_BASE + "t-prod-a")]
     assert len(statements) == 1
-    assert set(graph.objects(statements[0], derived_from)) == {URIRef(DEFAULT_BASE + "ev-t-1")}
+    assert set(graph.objects(statements[0], derived_from)) == {URIRef(DEFAULT_BASE + "ev-t-1"),
+                                                               URIRef(DEFAULT_BASE + "ev-t-4")}
     assert graph.value(statements[0], URIRef(VOCAB + "loader")) == Literal("derived")
 
 

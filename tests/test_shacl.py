@@ -59,15 +59,14 @@ def test_evidence_without_a_product_is_reported_with_the_node(test_store: Path, 
 
 
 def test_wrong_values_and_ranges_are_reported(test_store: Path, tmp_path: Path) -> None:
-    bad_edge = Edge("cellkg:ev-t-3", "REPORTED_OUTCOME", "cellkg:t-prod-a", {"present": True},
-                    Provenance("pubmed:100001", "curated"))
+    bad_edge = Edge("cellkg:ev-t-3", "HAS_FINDING", "cellkg:t-prod-a", {}, Provenance("pubmed:100001", "curated"))
     broken = _variant(tmp_path, test_store, change={"cellkg:ev-t-2": {"level": "rumour"}}, add=[bad_edge])
     with pytest.raises(ShapesViolation) as info:
         validate_store(broken)
     text = "\n".join(info.value.violations)
     assert "node cellkg:ev-t-2 (Evidence): level: level must be one of:" in text
     assert "(value 'rumour')" in text
-    assert "node cellkg:ev-t-3 (Evidence): reportedOutcome:" in text and "(value cellkg:t-prod-a)" in text
+    assert "node cellkg:ev-t-3 (Evidence): hasFinding:" in text and "(value cellkg:t-prod-a)" in text
 
 
 def test_statement_without_its_relationship_is_reported(test_store: Path) -> None:

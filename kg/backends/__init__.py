@@ -1,7 +1,7 @@
 """Graph backends behind one seam (kg.backends.base.GraphBackend), imported only when used.
 
-One exact name per backend: ``memory`` (the embedded default, networkx over the built store) and
-``neo4j`` (a real server over Bolt).
+One exact name per backend: ``embedded`` (the default: an embedded graph engine derived from the
+built store) and ``neo4j`` (a real server over Bolt).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kg.backends.base import GraphBackend
 
 BACKENDS: dict[str, str] = {
-    "memory": "kg.backends.memory:MemoryBackend",
+    "embedded": "kg.backends.embedded:EmbeddedBackend",
     "neo4j": "kg.backends.neo4j:Neo4jBackend",
 }
 

@@ -25,9 +25,10 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from kg.backends import neo4j_statements as statements
-from kg.backends.base import GraphBackend
+from kg.backends.base import BOOKKEEPING, GraphBackend, plain, plain_rows
+from kg.backends.readonly import check_read_query
 from kg.core.store import Store
-from kg.errors import AuthError, BackendError, BackendUnavailable, ReadOnlyViolation
+from kg.errors import AuthError, BackendError, BackendUnavailable, KGError, ReadOnlyViolation, UsageError
 
 if TYPE_CHECKING:
     from kg.queries.question import Question, Row
@@ -58,35 +59,48 @@ def _translated(uri: str, database: str) -> Iterator[None]:
     """Driver exceptions become cellkg errors with one clear line."""
     try:
         yield
-    except neo4j_errors.AuthError as exc:
-        raise AuthError(f"Neo4j at {uri} refused the credentials (check NEO4J_USERNAME / NEO4J_PASSWORD): "
-                        f"{exc.message}") from None
-    except neo4j_errors.ServiceUnavailable as exc:
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, ValueError) as exc:
+        raise _error(exc, uri, database) from None
+
+
+def _error(exc: Exception, uri: str, database: str) -> KGError:
+    """The cellkg error that names the real cause of a driver exception."""
+    if isinstance(exc, neo4j_errors.Neo4jError):
+        code, message = exc.code or "", exc.message or str(exc)
+        if code == "Neo.ClientError.Security.AuthenticationRateLimit":
+            return AuthError(f"Neo4j at {uri} locked the user out after too many wrong passwords: wait a few "
+                             "seconds, then retry with the right NEO4J_PASSWORD")
+        if isinstance(exc, neo4j_errors.AuthError) or code.startswith("Neo.ClientError.Security.Unauthorized"):
+            if os.environ.get("NEO4J_PASSWORD") is None:
+                return AuthError(f"Neo4j at {uri} needs a password: set NEO4J_PASSWORD "
+                                 "(and NEO4J_USERNAME if the user is not neo4j)")
+            return AuthError(f"Neo4j at {uri} refused the credentials (check NEO4J_USERNAME / NEO4J_PASSWORD): "
+                             f"{message}")
+        if code == "Neo.ClientError.Database.DatabaseNotFound":
+            return BackendError(f"Neo4j at {uri} has no database '{database}' (set NEO4J_DATABASE)")
+        if isinstance(exc, neo4j_errors.ClientError):
+            if "AccessMode" in code or "read access mode" in message:
+                return ReadOnlyViolation(f"refused: ad-hoc queries run read-only, and this one writes ({message})")
+            return BackendError(f"Neo4j refused the query: {message}")
+        return BackendError(f"Neo4j error: {message}")
+    if isinstance(exc, neo4j_errors.ServiceUnavailable):
         reason = re.search(r"reason (.*?)\)?$", str(exc).strip())
-        raise BackendUnavailable(f"cannot reach Neo4j at {uri}"
-                                 f" ({reason.group(1) if reason else str(exc).splitlines()[0]})") from None
-    except neo4j_errors.SessionExpired as exc:
-        raise BackendUnavailable(f"lost the connection to Neo4j at {uri}: {exc}") from None
-    except neo4j_errors.ClientError as exc:
-        if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
-            raise BackendError(f"Neo4j at {uri} has no database '{database}' (set NEO4J_DATABASE)") from None
-        if exc.code and "AccessMode" in exc.code or "read access mode" in str(exc.message):
-            raise ReadOnlyViolation(f"refused: ad-hoc queries run read-only, and this one writes ({exc.message})") from None
-        raise BackendError(f"Neo4j refused the query: {exc.message}") from None
-    except neo4j_errors.DriverError as exc:
-        raise BackendError(f"Neo4j driver error: {exc}") from None
-    except neo4j_errors.Neo4jError as exc:
-        raise BackendError(f"Neo4j error: {exc.message}") from None
-    except ValueError as exc:  # malformed URI
-        raise BackendUnavailable(f"cannot use Neo4j URI '{uri}': {exc}") from None
+        return BackendUnavailable(f"cannot reach Neo4j at {uri}"
+                                  f" ({reason.group(1) if reason else str(exc).splitlines()[0]})")
+    if isinstance(exc, neo4j_errors.SessionExpired):
+        return BackendUnavailable(f"lost the connection to Neo4j at {uri}: {exc}")
+    if isinstance(exc, neo4j_errors.DriverError):
+        return BackendError(f"Neo4j driver error: {exc}")
+    return BackendUnavailable(f"cannot use Neo4j URI '{uri}': {exc}")  # ValueError: a malformed URI
 
 
 def _plain(value: Any) -> Any:
-    """Driver values (nodes, relationships, paths) as JSON-friendly data."""
+    """Driver values as the embedded engine gives them: a node is its properties, a relationship its
+    type and properties (kg.backends.base.plain, without load bookkeeping), a path its nodes."""
     if isinstance(value, neo4j.graph.Node):
-        return {"labels": sorted(value.labels), **dict(value)}
+        return {k: _plain(v) for k, v in value.items() if k not in BOOKKEEPING}
     if isinstance(value, neo4j.graph.Relationship):
-        return {"type": value.type, **dict(value)}
+        return {"type": value.type, **{k: _plain(v) for k, v in value.items() if k not in BOOKKEEPING}}
     if isinstance(value, neo4j.graph.Path):
         return [_plain(n) for n in value.nodes]
     if isinstance(value, list):
@@ -95,7 +109,7 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if hasattr(value, "iso_format"):
         return value.iso_format()
-    return value
+    return plain(value)
 
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -108,6 +122,9 @@ class Neo4jBackend(GraphBackend):
     def __init__(self, uri: str | None = None, user: str | None = None, database: str | None = None) -> None:
         config = settings(uri, user, database)
         self.uri, self.database = config["uri"], config["database"]
+        if self.database.lower() == "system":
+            raise UsageError("the Neo4j 'system' database holds users and settings, not graphs: "
+                             "choose another database (--database or NEO4J_DATABASE)")
         if self.uri.partition("://")[0] not in SCHEMES:
             raise BackendUnavailable(f"cannot use Neo4j URI '{self.uri}': the scheme must be one of "
                                      f"{', '.join(SCHEMES)}")
@@ -150,11 +167,12 @@ class Neo4jBackend(GraphBackend):
         return [(r["id"], r["name"]) for r in rows]
 
     def ask(self, question: Question, params: Mapping[str, str]) -> list[Row]:
-        rows = self._read(question.cypher, params)
-        return [{c: row.get(c) for c in question.columns} for row in rows]
+        return plain_rows(self._read(question.cypher, params), question.columns)
 
     def cypher(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a user's query in a read transaction; a write is refused by the server."""
+        """Run a user's query in a read transaction, once kg.backends.readonly has let it through."""
+        check_read_query(query)
+
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
             result = tx.run(query, dict(params or {}))
             # record.keys(): a driver Record, not a dict
@@ -165,8 +183,9 @@ class Neo4jBackend(GraphBackend):
             return session.execute_read(work)
 
     def count(self) -> tuple[int, int]:
-        rows = self._read("MATCH (n:Entity) WITH count(n) AS nodes "
-                          "OPTIONAL MATCH (:Entity)-[r]->(:Entity) RETURN nodes, count(r) AS rels", {})
+        stamp = f"{statements.BUILD_PROPERTY} IS NOT NULL"
+        rows = self._read(f"MATCH (n:Entity) WHERE n.{stamp} WITH count(n) AS nodes OPTIONAL MATCH "
+                          f"(a:Entity)-[r]->(:Entity) WHERE a.{stamp} AND r.{stamp} RETURN nodes, count(r) AS rels", {})
         return int(rows[0]["nodes"]), int(rows[0]["rels"])
 
     # ---- loading
@@ -179,6 +198,8 @@ class Neo4jBackend(GraphBackend):
         failed load is recovered by rerunning it: MERGE is idempotent and the final prune removes
         whatever the previous load left that this one did not write.
         """
+        if batch_size < 1:
+            raise UsageError(f"--batch-size must be a positive number of rows, not {batch_size}")
         try:
             return self._load(store_path, batch_size, atomic, progress)
         except BackendUnavailable:
@@ -199,6 +220,7 @@ class Neo4jBackend(GraphBackend):
         with Store(store_path) as store, _translated(self.uri, self.database), \
                 self._driver.session(database=self.database) as session:
             schema, build = store.schema(), store.build_id()
+            types = sorted(schema.relationships)
             for statement in statements.constraints(schema):
                 session.run(statement).consume()
             work = _chain(("nodes", statements.node_batches(schema, store.nodes_by_label(), build, batch_size)),
@@ -209,7 +231,7 @@ class Neo4jBackend(GraphBackend):
                     for kind, batch in work:
                         tx.run(batch.statement, rows=batch.rows).consume()
                         _count(counts, kind, len(batch.rows), progress)
-                    tx.run(statements.PRUNE_EDGES, build=build).consume()
+                    tx.run(statements.PRUNE_EDGES, build=build, types=types).consume()
                     tx.run(statements.PRUNE_NODES, build=build).consume()
                     tx.commit()
                 finally:
@@ -219,7 +241,7 @@ class Neo4jBackend(GraphBackend):
                 for kind, batch in work:
                     session.execute_write(_run_batch, batch)
                     _count(counts, kind, len(batch.rows), progress)
-                session.run(statements.PRUNE_EDGES_IN_BATCHES, build=build).consume()
+                session.run(statements.PRUNE_EDGES_IN_BATCHES, build=build, types=types).consume()
                 session.run(statements.PRUNE_NODES_IN_BATCHES, build=build).consume()
         return counts["nodes"], counts["relationships"]
 

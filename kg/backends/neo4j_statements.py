@@ -49,14 +49,17 @@ def edge_statement(predicate: str, source_label: str, target_label: str) -> str:
             f"MERGE (a)-[r:{_safe(predicate)}]->(b) SET r = row.properties")
 
 
-PRUNE_NODES = f"MATCH (n:Entity) WHERE n.{BUILD_PROPERTY} <> $build OR n.{BUILD_PROPERTY} IS NULL DETACH DELETE n"
-PRUNE_EDGES = (f"MATCH (:Entity)-[r]->(:Entity) WHERE r.{BUILD_PROPERTY} <> $build "
-               f"OR r.{BUILD_PROPERTY} IS NULL DELETE r")
+# A prune removes only what an earlier cellkg load wrote: nodes and relationships that carry a
+# build stamp other than this load's, and only relationships of the ontology's types ($types), so an
+# analyst's own nodes and relationships (no stamp, or a type of their own) survive every load.
+_STALE = f"{{x}}.{BUILD_PROPERTY} IS NOT NULL AND {{x}}.{BUILD_PROPERTY} <> $build"
+PRUNE_NODES = f"MATCH (n:Entity) WHERE {_STALE.format(x='n')} DETACH DELETE n"
+PRUNE_EDGES = f"MATCH (:Entity)-[r]->(:Entity) WHERE type(r) IN $types AND {_STALE.format(x='r')} DELETE r"
 # The same, committing as it goes (auto-commit transactions only), for loads that commit per batch.
-PRUNE_NODES_IN_BATCHES = (f"MATCH (n:Entity) WHERE n.{BUILD_PROPERTY} <> $build OR n.{BUILD_PROPERTY} IS NULL "
+PRUNE_NODES_IN_BATCHES = (f"MATCH (n:Entity) WHERE {_STALE.format(x='n')} "
                           "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-PRUNE_EDGES_IN_BATCHES = (f"MATCH (:Entity)-[r]->(:Entity) WHERE r.{BUILD_PROPERTY} <> $build "
-                          f"OR r.{BUILD_PROPERTY} IS NULL CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS")
+PRUNE_EDGES_IN_BATCHES = (f"MATCH (:Entity)-[r]->(:Entity) WHERE type(r) IN $types AND {_STALE.format(x='r')} "
+                          "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS")
 
 
 def _props(record: Node | Edge, build: str) -> dict[str, Any]:

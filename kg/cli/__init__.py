@@ -4,11 +4,10 @@ Heavy modules (networkx, rdflib, neo4j, rich) are imported inside the commands t
 so `kg lookup` starts fast.
 """
 
-from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -24,7 +23,8 @@ app = typer.Typer(
 
 StoreOpt = Annotated[Path | None, typer.Option(
     "--store", help="The embedded store file (default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite).")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", help="Output: table, plain, json or csv (default: table at a terminal, plain when piped).")]
 
 
 def _store_path(store: Path | None) -> Path:
@@ -33,9 +33,11 @@ def _store_path(store: Path | None) -> Path:
     return store or default_store()
 
 
-def _check_format(fmt: str) -> str:
-    from kg.cli.render import FORMATS
+def _check_format(fmt: str | None) -> str:
+    from kg.cli.render import FORMATS, default_format
 
+    if fmt is None:
+        return default_format()
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (choose from: {', '.join(FORMATS)})")
     return fmt
@@ -46,17 +48,21 @@ def build(
     store: StoreOpt = None,
     data: Annotated[Path | None, typer.Option(
         "--data", help="Data directory holding curated/ (default: $CELLKG_DATA or the packaged data).")] = None,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", help="Build even from a data folder without curated records (an empty graph).")] = False,
 ) -> None:
-    """Build the graph from all sources, check it against the ontology, and save the embedded store."""
+    """Build the graph from all sources (and pages `kg fetch` saved beside the store), check it, save the store."""
+    from kg.backends.embedded import derive
     from kg.core.build import build as run_build
 
-    report = run_build(_store_path(store), data)
+    report = run_build(_store_path(store), data, allow_empty=allow_empty)
+    derive(report.store)  # the embedded engine's file, so that the first `kg ask` is fast
     typer.echo(f"built {report.store}: {report.nodes} nodes, {report.edges} relationships, "
                f"{len(report.sources)} sources")
 
 
 @app.command()
-def questions(fmt: FormatOpt = "table") -> None:
+def questions(fmt: FormatOpt = None) -> None:
     """List the named questions and their parameters."""
     from kg.cli.render import render
     from kg.queries import all_questions
@@ -80,14 +86,14 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 def ask(
     name: Annotated[str, typer.Argument(help="Question name (see `kg questions`).")],
     param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = [],  # noqa: B006
-    backend: Annotated[str, typer.Option(help="memory (embedded store) or neo4j.")] = "memory",
+    backend: Annotated[str, typer.Option(help="embedded (the built store, no server) or neo4j.")] = "embedded",
     show_cypher: Annotated[bool, typer.Option(
         "--show-cypher", help="Print the Cypher with :param lines for the Neo4j Browser, and stop.")] = False,
     store: StoreOpt = None,
     uri: Annotated[str | None, typer.Option("--uri", help="Neo4j URI (with --backend neo4j).")] = None,
     user: Annotated[str | None, typer.Option("--user", help="Neo4j user (with --backend neo4j).")] = None,
     database: Annotated[str | None, typer.Option("--database", help="Neo4j database (with --backend neo4j).")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
 ) -> None:
     """Answer a named question; every row carries its evidence level, patient count and source."""
     from kg.cli.render import render
@@ -98,11 +104,13 @@ def ask(
     params = _parse_params(param)
     fmt = _check_format(fmt)
     if show_cypher:
-        typer.echo(browser_script(question, params))
+        from kg.queries.answer import resolve
+
+        typer.echo(browser_script(question, resolve(question, params, _store_path(store))))
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
     rows = answer(question, params, backend, _store_path(store), **options)
-    if fmt == "table":
+    if fmt in ("table", "plain"):
         render(rows, question.table_columns, fmt, title=question.description)
         typer.echo(f"{len(rows)} rows (evidence ids: --format csv or json)")
     else:
@@ -113,7 +121,7 @@ def ask(
 def lookup(
     term: Annotated[str, typer.Argument(help="An id, name, synonym, code name or brand.")],
     store: StoreOpt = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
 ) -> None:
     """Find a node by any of its names and show its neighbourhood and evidence."""
     import json
@@ -127,7 +135,7 @@ def lookup(
     with Store(_store_path(store)) as db:
         found, candidates = find(db, term)
     if candidates:
-        if fmt == "table":
+        if fmt in ("table", "plain"):
             typer.echo(f"no exact match for '{term}'; nodes whose names contain it:")
         render([{"id": n.id, "class": n.label, "name": n.name} for n in candidates], ("id", "class", "name"), fmt)
     elif fmt == "json":
@@ -158,7 +166,7 @@ def load(
     uri: UriOpt = None,
     user: UserOpt = None,
     database: DatabaseOpt = None,
-    batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.")] = 2000,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per UNWIND batch.")] = 2000,
     commit_every_batch: Annotated[bool, typer.Option(
         "--commit-every-batch",
         help="Commit each batch instead of one transaction, for graphs larger than the server's "
@@ -176,24 +184,27 @@ def load(
 def cypher(
     query: Annotated[str, typer.Argument(help="A read-only Cypher query.")],
     param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable ($NAME in the query).")] = [],  # noqa: B006
+    backend: Annotated[str, typer.Option(help="embedded (the built store, no server) or neo4j.")] = "embedded",
+    store: StoreOpt = None,
     uri: UriOpt = None,
     user: UserOpt = None,
     database: DatabaseOpt = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
 ) -> None:
-    """Run an ad-hoc Cypher query on Neo4j in read access mode (writes are refused)."""
+    """Run an ad-hoc read-only Cypher query on the embedded graph (default) or on Neo4j."""
     from kg.backends import open_backend
     from kg.cli.render import render
 
     fmt = _check_format(fmt)
-    with open_backend("neo4j", uri=uri, user=user, database=database) as backend:
-        rows = backend.cypher(query, _parse_params(param))
+    options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {"store": _store_path(store)}
+    with open_backend(backend, **options) as graph:
+        rows = graph.cypher(query, _parse_params(param))
     columns = list(rows[0]) if rows else []
     render(rows, columns, fmt)
 
 
 @app.command()
-def stats(store: StoreOpt = None, fmt: FormatOpt = "table") -> None:
+def stats(store: StoreOpt = None, fmt: FormatOpt = None) -> None:
     """Count nodes by class and relationships by type in the embedded store."""
     from kg.cli.render import render
     from kg.core.store import Store
@@ -216,25 +227,55 @@ app.command("extract")(extract_command)
 app.add_typer(fetch_app, name="fetch")
 
 
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo("error: " + " ".join(message.split()), err=True)  # always one line
+    sys.exit(code)
+
+
+def _usage(exc: Exception) -> str | None:
+    """The one-line message of a usage error of the argument parser, else None.
+
+    Told by behaviour, not by class: typer vendors its own click (typer._click) since 0.28, and
+    its exceptions are not click's; both carry ``exit_code`` and ``format_message()``.
+    """
+    if not (hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)):
+        return None
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return "missing command (see `kg --help`)"
+    message = str(exc.format_message())
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None and getattr(ctx, "command_path", None) else ""
+    return message + where
+
+
 def main() -> None:
-    """Entry point: run the app; a KGError becomes one line on stderr and exit code 1."""
+    """Entry point: run the app. A KGError or a usage error becomes one line on stderr (exit 1 or 2),
+    Ctrl-C "interrupted" (exit 130); nothing is left half-written, as every writer is atomic."""
+    import sqlite3
+
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+    except UsageError as exc:
+        _fail(str(exc), 2)
     except KGError as exc:
-        typer.echo("error: " + " ".join(str(exc).split()), err=True)  # always one line
-        sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
+        _fail(str(exc), 1)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click's own usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except (typer.Abort, EOFError):
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except sqlite3.Error as exc:
+        _fail(f"cannot read the store: {exc}", 1)
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", 1)
+    except Exception as exc:
+        message = _usage(exc)
+        if message is None:
+            raise
+        _fail(message, 2)
+    # typer returns the code of an Exit it caught (130 for Ctrl-C) when not in standalone mode
+    if isinstance(code, int) and code:
+        if code == 130:
+            typer.echo("interrupted", err=True)
+        sys.exit(code)

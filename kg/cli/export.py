@@ -5,7 +5,6 @@ Registered by kg/cli.py (``app.add_typer(export_app, name="export")`` and
 inside the commands, never when the CLI starts.
 """
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """`kg fetch clinicaltrials`: the command over kg.loaders.clinicaltrials_fetch (imported when run)."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
@@ -18,22 +17,30 @@ def fetch_command(
     intervention: Annotated[str | None, typer.Option(
         "--intervention", help="Intervention to search for (query.intr), e.g. 'CAR-T'.")] = None,
     data: Annotated[Path | None, typer.Option(
-        "--data", help="Data directory; pages go to its clinicaltrials/ folder "
-                       "(default: $CELLKG_DATA, else the packaged data, as for kg build).")] = None,
+        "--data", help="Folder whose clinicaltrials/ gets the pages (default: fetched/ beside the store, "
+                       "which `kg build` reads too).")] = None,
+    store: Annotated[Path | None, typer.Option(
+        "--store", help="The store the pages are for (default: $CELLKG_STORE or "
+                        "~/.local/share/cellkg/cellkg.sqlite).")] = None,
     max_pages: Annotated[int | None, typer.Option(
         "--max-pages", min=1, help="Stop after this many pages in this run (rerun to continue).")] = None,
     page_size: Annotated[int, typer.Option(
         "--page-size", min=1, max=1000, help="Studies per page (the API allows up to 1000).")] = 100,
     delay: Annotated[float, typer.Option("--delay", min=0.0, help="Seconds to wait between pages.")] = 1.5,
     restart: Annotated[bool, typer.Option(
-        "--restart", help="Forget saved pages and state of this query and start from page 1.")] = False,
+        "--restart", help="Drop this query's unfinished run and start from page 1 (finished pages stay until "
+                          "the new run completes).")] = False,
 ) -> None:
-    """Download ClinicalTrials.gov studies (API v2) into the data directory, resumably; `kg build` loads them."""
-    from kg.core.resources import data_dir
+    """Download ClinicalTrials.gov studies (API v2) beside the store, resumably; `kg build` loads them.
+
+    The endpoint is https://clinicaltrials.gov/api/v2/studies; $CELLKG_CTGOV_URL replaces it (a mirror,
+    a test server).
+    """
+    from kg.core.resources import default_store, fetched_dir
     from kg.loaders.clinicaltrials_fetch import fetch
 
-    report = fetch(condition, intervention, data or data_dir(), page_size=page_size, max_pages=max_pages,
-                   delay=delay, restart=restart)
+    report = fetch(condition, intervention, data or fetched_dir(store or default_store()), page_size=page_size,
+                   max_pages=max_pages, delay=delay, restart=restart)
     done = "complete" if report.complete else f"incomplete: rerun to continue from {report.state.name}"
     typer.echo(f"fetched {report.pages} pages ({report.studies} studies) into {report.directory}; "
                f"{report.total_pages} pages saved for this query, {done}")

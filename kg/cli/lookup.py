@@ -15,7 +15,7 @@ from kg.errors import NotFound
 
 # Relationships through which an Evidence node hangs off the node being looked up.
 _EVIDENCE_LINKS = ("ABOUT_PRODUCT", "IN_DISEASE", "HAS_PRIOR_THERAPY", "HAS_AUTOANTIBODY", "REPORTED_IN",
-                   "FROM_STUDY", "AT_SITE", "REPORTED_OUTCOME")
+                   "FROM_STUDY", "AT_SITE", "REPORTS_COHORT", "HAS_INVESTIGATOR")
 EVIDENCE_COLUMNS = ("product", "disease", "level", "patients", "follow_up_months", "source", "evidence")
 NEIGHBOUR_COLUMNS = ("relationship", "direction", "class", "name", "id")
 

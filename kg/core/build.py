@@ -9,9 +9,12 @@ import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from kg.core import resources
-from kg.core.model import Edge, Node, Provenance, Record
+from kg.core.consistency import check_consistency
+from kg.core.derive import derive
+from kg.core.model import Node, Record
 from kg.core.names import NameIndex
 from kg.core.owl import load_schema
 from kg.core.store import write_store
@@ -27,53 +30,60 @@ class BuildReport:
     sources: tuple[str, ...]
 
 
-def collect(data_dir: Path) -> Iterator[Record]:
-    """Records from every loader whose input exists under ``data_dir``, in registry order.
+def check_data_dir(data_dir: Path, allow_empty: bool = False) -> None:
+    """A build replaces the store: refuse to build from a folder that holds no curated data."""
+    if not data_dir.exists():
+        raise DataError("data folder not found", file=str(data_dir))
+    if not data_dir.is_dir():
+        raise DataError("not a folder: --data takes the folder that holds curated/", file=str(data_dir))
+    curated = data_dir / "curated"
+    if not allow_empty and not (curated.is_dir() and any(curated.glob("*.yaml"))):
+        raise DataError(f"no curated data here (expected {curated}/*.yaml); a build from it would replace the "
+                        "store with an empty graph (--allow-empty does that on purpose)", file=str(data_dir))
+
+
+def inputs(data_dir: Path, fetched: Path | None) -> Iterator[tuple[ModuleType, Path]]:
+    """(loader, input) pairs in registry order: each loader's input under ``data_dir``, and, for
+    loaders of fetched records (ClinicalTrials.gov), the fetched folder beside the store."""
+    from kg.loaders import LOADERS
+
+    for module_name in LOADERS.values():
+        module = importlib.import_module(module_name)
+        for base in (data_dir, fetched if getattr(module, "FETCHED", False) else None):
+            if base is not None and (base / module.INPUT).exists():
+                yield module, base / module.INPUT
+
+
+def collect(data_dir: Path, fetched: Path | None = None) -> Iterator[Record]:
+    """Records from every loader input, in registry order.
 
     Each loader sees a NameIndex of the nodes loaded before it, so later sources (registries,
     articles) can link to curated entities by name.
     """
-    from kg.loaders import LOADERS
-
     known = NameIndex()
-    for module_name in LOADERS.values():
-        module = importlib.import_module(module_name)
-        path = data_dir / module.INPUT
-        if path.exists():
-            for record in module.load(path, known):
-                if isinstance(record, Node):
-                    known.add(record)
-                yield record
+    for module, path in inputs(data_dir, fetched):
+        for record in module.load(path, known):
+            if isinstance(record, Node):
+                known.add(record)
+            yield record
 
 
-def derive(nodes: dict[str, Node], edges: dict[tuple[str, str, str], Edge]) -> list[Edge]:
-    """Product -[HAS_EVIDENCE_IN]-> Disease for the Browser; the Evidence nodes stay the facts."""
-    product_of: dict[str, str] = {}
-    disease_of: dict[str, str] = {}
-    for source, predicate, target in edges:
-        if predicate == "ABOUT_PRODUCT":
-            product_of[source] = target
-        elif predicate == "IN_DISEASE":
-            disease_of[source] = target
-    derived: dict[tuple[str, str], list[str]] = {}
-    for evidence, product in product_of.items():
-        if evidence in disease_of:
-            derived.setdefault((product, disease_of[evidence]), []).append(evidence)
-    return [Edge(p, "HAS_EVIDENCE_IN", d, {"evidence": tuple(sorted(ev))}, Provenance(None, "derived"))
-            for (p, d), ev in sorted(derived.items())]
-
-
-def build(store: Path, data_dir: Path | None = None, ontology: Path | None = None) -> BuildReport:
+def build(store: Path, data_dir: Path | None = None, ontology: Path | None = None,
+          allow_empty: bool = False) -> BuildReport:
     schema = load_schema(ontology or resources.ontology_file())
     data_dir = data_dir or resources.data_dir()
+    check_data_dir(data_dir, allow_empty)
+    fetched = resources.fetched_dir(store)
     try:
-        nodes, edges = merge(collect(data_dir))
-        for edge in derive(nodes, edges):
-            edges[edge.key] = edge
+        nodes, edges = merge(collect(data_dir, fetched))
+        derive(nodes, edges)
         validate(schema, nodes, edges.values())
+        check_consistency(nodes, edges)
     except DataError as exc:
-        if exc.file and not Path(exc.file).is_absolute() and (data_dir / exc.file).exists():
-            exc.file = str(data_dir / exc.file)
+        for base in (data_dir, fetched):
+            if exc.file and not Path(exc.file).is_absolute() and (base / exc.file).exists():
+                exc.file = str(base / exc.file)
+                break
         raise
     write_store(store, schema, nodes.values(), edges.values())
     sources = tuple(sorted(n.id for n in nodes.values() if n.label == "Source"))

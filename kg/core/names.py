@@ -27,14 +27,19 @@ _IGNORED = re.compile("[" + re.escape("_-\u058a\u05be\u1400\u1806\u2010\u2011\u2
 
 
 def terms_of(node: Node, *, with_id: bool = True) -> Iterator[str]:
-    """Every term that names ``node``: its id (unless ``with_id`` is false), its name, each synonym."""
+    """Every term that names ``node``: its id (unless ``with_id`` is false), its name, each synonym
+    and its abbreviation."""
     if with_id:
         yield node.id
     yield node.name
     synonyms = node.properties.get("synonyms", ())
     if isinstance(synonyms, tuple):
         for synonym in synonyms:
-            yield str(synonym)
+            if isinstance(synonym, str):  # anything else is a mistake validation names
+                yield synonym
+    abbreviation = node.properties.get("abbreviation")
+    if isinstance(abbreviation, str):
+        yield abbreviation
 
 
 def exact_key(term: str) -> str:

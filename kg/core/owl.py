@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.core.schema import ClassDef, PropertyDef, RelationshipDef, Schema, property_key, relationship_type
+from kg.core.schema import Cardinality, ClassDef, PropertyDef, RelationshipDef, Schema, property_key, relationship_type
 from kg.errors import OntologyError
 
 if TYPE_CHECKING:
@@ -15,8 +15,10 @@ VOCAB = "https://w3id.org/cellkg/vocab/"
 BIOLINK = "https://w3id.org/biolink/vocab/"
 
 
-def load_schema(path: Path) -> Schema:
-    """Parse the ontology and derive classes, relationship types, properties and prefixes."""
+def load_schema(path: Path, shapes: Path | None = None) -> Schema:
+    """Parse the ontology and derive classes, relationship types, properties and prefixes; with
+    ``shapes`` (default: shapes.ttl beside the ontology, if there), also the cardinalities that
+    `kg build` checks, so that build and SHACL hold the same rules."""
     from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
     from rdflib.collection import Collection
     from rdflib.namespace import SH
@@ -108,9 +110,14 @@ def load_schema(path: Path) -> Schema:
         properties.append(PropertyDef(key, str(prop), tuple(sorted(owners)), datatype,
                                       flag(prop, cellkg.list), flag(prop, cellkg.curie), allowed))
 
-    prefixes = {}
+    prefixes, patterns = {}, {}
     for decl in graph.objects(onto, SH.declare):
-        prefixes[str(graph.value(decl, SH.prefix))] = str(graph.value(decl, SH.namespace))
+        prefix = str(graph.value(decl, SH.prefix))
+        prefixes[prefix] = str(graph.value(decl, SH.namespace))
+        if (pattern := graph.value(decl, cellkg.identifierPattern)) is not None:
+            patterns[prefix] = str(pattern)
+    shapes = shapes or path.with_name("shapes.ttl")
+    cardinalities = read_cardinalities(shapes, relationships, properties) if shapes.exists() else ()
 
     return Schema(
         ontology_iri=str(onto),
@@ -120,4 +127,42 @@ def load_schema(path: Path) -> Schema:
         relationships=dict(sorted(relationships.items())),
         properties=tuple(sorted(properties, key=lambda p: (p.key, p.iri))),
         prefixes=dict(sorted(prefixes.items())),
+        patterns=dict(sorted(patterns.items())),
+        cardinalities=cardinalities,
     )
+
+
+def read_cardinalities(path: Path, relationships: dict[str, RelationshipDef],
+                       properties: list[PropertyDef]) -> tuple[Cardinality, ...]:
+    """sh:minCount / sh:maxCount of each node shape's direct property shapes whose path is a field
+    or a relationship of the ontology (or the inverse of one)."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import SH
+
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:
+        raise OntologyError(f"{path}: cannot parse shapes: {exc}") from exc
+    by_iri = {rel.iri: ("out", rel.type) for rel in relationships.values()}
+    by_iri.update({prop.iri: ("property", prop.key) for prop in properties})
+    rules = []
+    for shape, target in graph.subject_objects(SH.targetClass):
+        owner = str(target).removeprefix(VOCAB)
+        if owner == str(target):
+            continue  # rdf:Statement: a relationship's own fields, checked as properties
+        for prop in graph.objects(shape, SH.property):
+            low, high = graph.value(prop, SH.minCount), graph.value(prop, SH.maxCount)
+            if low is None and high is None:
+                continue
+            path_node = graph.value(prop, SH.path)
+            inverse = graph.value(path_node, SH.inversePath)
+            kind, name = by_iri.get(str(inverse if inverse is not None else path_node), (None, ""))
+            if kind is None:
+                continue  # dcterms:source, rdf:subject, ...: checked by the loaders and the export
+            kind = "in" if inverse is not None else kind
+            message = graph.value(prop, SH.message)
+            rules.append(Cardinality(owner, kind, name, int(low.toPython()) if isinstance(low, Literal) else 0,
+                                     int(high.toPython()) if isinstance(high, Literal) else None,
+                                     str(message) if message is not None else ""))
+    return tuple(sorted(rules, key=lambda r: (r.owner, r.kind, r.name)))

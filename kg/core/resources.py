@@ -37,3 +37,9 @@ def default_store() -> Path:
         return Path(override)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "cellkg" / "cellkg.sqlite"
+
+
+def fetched_dir(store: Path) -> Path:
+    """Where `kg fetch` saves live records for the build of ``store``: beside it, never inside the
+    installed package (``~/.local/share/cellkg/fetched/clinicaltrials/``)."""
+    return store.parent / "fetched"

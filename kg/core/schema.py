@@ -56,6 +56,18 @@ class PropertyDef:
 
 
 @dataclass(frozen=True)
+class Cardinality:
+    """How many values of ``name`` a node of class ``owner`` has, from a property shape of
+    ``ontology/shapes.ttl``: ``kind`` is "property" (a field), "out" or "in" (relationships)."""
+    owner: str
+    kind: str
+    name: str
+    min: int
+    max: int | None
+    message: str
+
+
+@dataclass(frozen=True)
 class Schema:
     ontology_iri: str
     version_iri: str
@@ -64,6 +76,10 @@ class Schema:
     relationships: dict[str, RelationshipDef]
     properties: tuple[PropertyDef, ...]
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: prefix -> the regular expression every local identifier under it matches (the ontology's
+    #: cellkg:identifierPattern, the same as the Bioregistry's)
+    patterns: dict[str, str] = field(default_factory=dict)
+    cardinalities: tuple[Cardinality, ...] = ()
 
     # ---- class hierarchy
     def ancestors(self, name: str) -> list[str]:
@@ -119,4 +135,6 @@ class Schema:
                 for p in raw["properties"]
             ),
             prefixes=raw["prefixes"],
+            patterns=raw.get("patterns", {}),
+            cardinalities=tuple(Cardinality(**c) for c in raw.get("cardinalities", ())),
         )

@@ -7,11 +7,9 @@ failed build leaves the previous store exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -22,7 +20,8 @@ from kg.core.names import exact_key, terms_of
 from kg.core.schema import Schema
 from kg.errors import NotFound, StoreError
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"  # 3: findings, cohorts and people
+MAX_TERM = 1000  # characters: longer than any name, and SQLite's LIKE refuses patterns much longer
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,10 +56,17 @@ def _provenance(source: str | None, loader: str | None, location: str | None) ->
 
 def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
     """Write the whole graph to ``path`` atomically; the old file survives any failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".cellkg-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    import hashlib
+
+    from kg.core.files import temporary_file
+
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder: --store takes the store's file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(temporary_file(path.parent))
+    except OSError as exc:
+        raise StoreError(f"cannot write the store in {path.parent}: {exc.strerror or exc}") from None
     try:
         with closing(sqlite3.connect(tmp)) as db:
             db.executescript(_DDL)
@@ -81,6 +87,10 @@ def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterab
                 ("format", FORMAT_VERSION), ("schema", schema.to_json()), ("build", digest.hexdigest()[:16])])
             db.commit()
         os.replace(tmp, path)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a folder that turned read-only
+        tmp.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"cannot write the store {path}: {reason}; the old store is unchanged") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -109,6 +119,8 @@ class Store:
             fmt = self._meta("format")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a cellkg store ({exc})") from None
+        if fmt is None:
+            raise StoreError(f"{path} is not a cellkg store (it records no store format)")
         if fmt != FORMAT_VERSION:
             raise StoreError(f"{path} has store format {fmt}, this cellkg reads {FORMAT_VERSION}: run `kg build`")
 
@@ -126,7 +138,10 @@ class Store:
         return None if row is None else str(row[0])
 
     def schema(self) -> Schema:
-        return Schema.from_json(self._meta("schema") or "{}")
+        try:
+            return Schema.from_json(self._meta("schema") or "")
+        except (ValueError, KeyError, TypeError):
+            raise StoreError(f"{self.path} is damaged (its schema cannot be read): run `kg build`") from None
 
     def build_id(self) -> str:
         """A digest of the store's content: equal stores have equal build ids."""
@@ -158,13 +173,16 @@ class Store:
             raise NotFound(f"no node with id {node_id}")
         return _node(row)
 
-    def find(self, term: str) -> list[Node]:
-        """Nodes whose id, name or synonym equals ``term`` (case-insensitive); else contains it."""
+    def find(self, term: str, *, exact: bool = False) -> list[Node]:
+        """Nodes whose id, name or synonym equals ``term`` (kg.core.names' exact mode); unless
+        ``exact``, else those whose names contain it."""
         key = exact_key(term)
+        if len(key) > MAX_TERM:
+            raise NotFound(f"nothing in the graph has a name of {len(key):,} characters (at most {MAX_TERM})")
         rows = self._db.execute(
             "SELECT n.* FROM names m JOIN nodes n ON n.id = m.node_id WHERE m.term = ? ORDER BY n.id", (key,)
         ).fetchall()
-        if not rows:
+        if not rows and not exact:
             escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             rows = self._db.execute(
                 "SELECT DISTINCT n.* FROM names m JOIN nodes n ON n.id = m.node_id "

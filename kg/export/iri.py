@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.core.owl import VOCAB
 from kg.core.schema import Schema
+from kg.core.validate import BAD_IRI_CHAR as _BAD_IRI_CHAR
 from kg.errors import ExportError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,7 +58,6 @@ LOADER = VOCAB + "loader"
 LOCATION = VOCAB + "location"
 
 # Characters an IRIREF may not hold (RDF 1.1 N-Triples grammar, production [8]).
-_BAD_IRI_CHAR = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # A non-empty run of characters outside _BAD_IRI_CHAR, to the very end.
 _IRI_SAFE_LOCAL = r'[^\x00-\x20<>"{}|^`\\]+\Z'
@@ -72,7 +72,8 @@ def base_iri() -> str:
 
 
 def bioregistry_uri_prefix(prefix: str) -> tuple[str, str | None]:
-    """(canonical URI prefix, identifier pattern) of a prefix, from the offline Bioregistry."""
+    """(canonical URI prefix, identifier pattern) of a prefix, from the offline Bioregistry; the
+    ontology declares the same pattern (cellkg:identifierPattern), which is the one used."""
     import bioregistry
 
     norm = bioregistry.normalize_prefix(prefix)
@@ -88,10 +89,8 @@ def build_converter(schema: Schema, base: str | None = None) -> curies.Converter
 
     records = []
     for prefix, declared in schema.prefixes.items():
-        if prefix == LOCAL_PREFIX:
-            uri_prefix, pattern = base or base_iri(), None
-        else:
-            uri_prefix, pattern = bioregistry_uri_prefix(prefix)
+        uri_prefix = base or base_iri() if prefix == LOCAL_PREFIX else bioregistry_uri_prefix(prefix)[0]
+        pattern = schema.patterns.get(prefix)
         synonyms = sorted({declared} - {uri_prefix})
         records.append(curies.Record(prefix=prefix, uri_prefix=uri_prefix, uri_prefix_synonyms=synonyms,
                                      pattern=pattern))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -64,8 +63,11 @@ class KgxWriter:
         edge_keys = sorted({p.key for p in schema.properties if any(d in schema.relationships for d in p.domain)})
         self.node_extra = [k for k in node_keys if k not in RENAMED]
         self.edge_extra = edge_keys
-        self.node_header = [*NODE_COLUMNS, *self.node_extra, *PROVENANCE_COLUMNS]
-        self.edge_header = [*EDGE_COLUMNS, *self.edge_extra, "loader", "location"]
+        # a cellkg property named like a KGX column (an outcome's category) keeps its own column
+        self.node_header = [*NODE_COLUMNS, *(f"cellkg_{k}" if k in NODE_COLUMNS else k for k in self.node_extra),
+                            *PROVENANCE_COLUMNS]
+        self.edge_header = [*EDGE_COLUMNS, *(f"cellkg_{k}" if k in EDGE_COLUMNS else k for k in self.edge_extra),
+                            "loader", "location"]
 
     def node_row(self, node: Node) -> list[str]:
         if node.label not in self.schema.classes:
@@ -111,15 +113,18 @@ def _write_tsv(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
 
 def export_kgx(store_path: Path, output: Path, base: str | None = None) -> tuple[int, int]:
     """Write ``output``/nodes.tsv and edges.tsv; both appear together or neither changes."""
+    from kg.core.files import refuse_overwriting, temporary_folder
     from kg.core.store import Store
     from kg.export.rdf import IriMinter
 
+    for name in ("nodes.tsv", "edges.tsv"):
+        refuse_overwriting(output / name, store_path, "KGX output")
     with Store(store_path) as store:
         schema = store.schema()
         writer = KgxWriter(schema, IriMinter(schema, base))
         try:
             output.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".kgx-", dir=output))
+            tmp = temporary_folder(output)
         except OSError as exc:
             raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from None
         try:

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kg.core.owl import VOCAB
 from kg.core.schema import Schema
-from kg.errors import ExportError
+from kg.errors import ExportError, UsageError
 from kg.export.iri import (
     BASE_ENV,
     DCTERMS,
@@ -118,6 +117,8 @@ def store_graph(store: Any, base: str | None = None) -> Graph:
 
 def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
     """Write through ``write(handle)``: ``-`` is standard output; a file appears whole or not at all."""
+    from kg.core.files import temporary_file
+
     if str(output) == "-":
         write(sys.stdout)
         sys.stdout.flush()
@@ -126,11 +127,11 @@ def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a directory")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        tmp_name = temporary_file(path.parent)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with open(tmp_name, "w", encoding="utf-8", newline="\n") as handle:
             write(handle)
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
@@ -143,10 +144,13 @@ def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
 
 def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: str | None = None) -> int:
     """Export a built store as Turtle, N-Triples (streamed) or JSON-LD; returns the triple count."""
+    from kg.core.files import refuse_overwriting
     from kg.core.store import Store
 
     if fmt not in FORMATS:
-        raise ExportError(f"unknown RDF format '{fmt}' (choose from: {', '.join(FORMATS)})")
+        raise UsageError(f"unknown RDF format '{fmt}' (choose from: {', '.join(FORMATS)})")
+    if str(output) != "-":
+        refuse_overwriting(Path(output), store_path)
     count = 0
     with Store(store_path) as store:
         if fmt == "ntriples":

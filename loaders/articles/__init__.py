@@ -15,6 +15,7 @@ pure; ``extract_file`` does the I/O.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,16 +200,22 @@ def merge(proposals: Iterable[Proposal], dictionary: Dictionary) -> dict[str, An
 def read_article(path: Path) -> str:
     """The article's text; refuses files over MAX_BYTES and bytes that are not UTF-8."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise DataError(f"cannot read article ({exc.strerror})", file=str(path)) from None
+    if not stat.S_ISREG(info.st_mode):  # a folder, /dev/zero or a FIFO would never end or block
+        raise DataError("not a regular file: `kg extract` reads an article's text file", file=str(path))
+    size = info.st_size
     if size > MAX_BYTES:
         raise DataError(f"article is {size:,} bytes, over the {MAX_BYTES:,}-byte limit (2 MB) for `kg extract`",
                         file=str(path))
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
         raise DataError(f"cannot read article ({exc.strerror})", file=str(path)) from None
+    if len(data) > MAX_BYTES:
+        raise DataError(f"article is over the {MAX_BYTES:,}-byte limit (2 MB) for `kg extract`", file=str(path))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

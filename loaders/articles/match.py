@@ -221,9 +221,14 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.[\"')\]]*\s*$")
 
 
+MAX_SENTENCE = 1_000  # characters: longer runs without a full stop are cut at a space
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: ends at . ! ? before a capital or digit, or at a blank line; not after
-    abbreviations (e.g., Dr., et al.), initials, or inside decimals (1.5)."""
+    abbreviations (e.g., Dr., et al.), initials, or inside decimals (1.5). No span is longer than
+    MAX_SENTENCE, so the work per sentence (mentions against mentions, cues, clauses) is bounded and
+    a text without full stops takes time linear in its length."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -241,6 +246,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
+        while e - s > MAX_SENTENCE:
+            cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+            cut = cut if cut > s else s + MAX_SENTENCE
+            result.append((s, cut))
+            s = cut
+            while s < e and text[s].isspace():
+                s += 1
         if e > s:
             result.append((s, e))
     return result

@@ -1,0 +1,64 @@
+"""Writing files without losing any: temporaries that a later run can recognise and remove, and the
+check that an output never lands on the store it is made from.
+
+Every temporary file or folder cellkg writes is named ``.cellkg-<pid>-<random>.tmp`` beside its
+target, so a killed build or export leaves something that the next one can tell apart from a
+user's files and remove once its process is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from kg.errors import ExportError
+
+
+def temporary_file(folder: Path) -> str:
+    """Create an empty temporary file in ``folder`` (removing stale ones first); return its name."""
+    remove_stale_temporaries(folder)
+    fd, name = tempfile.mkstemp(prefix=_prefix(), suffix=".tmp", dir=folder)
+    os.close(fd)
+    return name
+
+
+def temporary_folder(folder: Path) -> Path:
+    remove_stale_temporaries(folder)
+    return Path(tempfile.mkdtemp(prefix=_prefix(), suffix=".tmp", dir=folder))
+
+
+def _prefix() -> str:
+    return f".cellkg-{os.getpid()}-"
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporaries that a killed `kg build` or `kg export` left (their process is gone)."""
+    for tmp in folder.glob(".cellkg-*.tmp*"):  # *.tmp.wal: the embedded engine's journal
+        pid = tmp.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            if tmp.is_dir() and not tmp.is_symlink():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def refuse_overwriting(output: Path, store: Path, what: str = "output") -> None:
+    """Refuse an output that is the store, or its derived engine file: writing it would destroy the graph."""
+    if not output.exists():
+        return
+    protected = [store, *store.parent.glob(f"{store.stem}.*.lbug")] if store.exists() else []
+    for path in protected:
+        if output.samefile(path):
+            raise ExportError(f"refused: the {what} {output} is the store {store}; choose another file")
