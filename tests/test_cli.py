@@ -106,3 +106,22 @@ def test_lookup_stays_off_heavy_imports(test_store: Path) -> None:
             "print('HEAVY', [m for m in heavy if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "HEAVY []"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(test_store: Path, tmp_path: Path) -> None:
+    """An interrupted command says so and exits 130 (typer returns, rather than raises, the code)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    article = tmp_path / "long.txt"
+    article.write_text("BCMA CAR-T for IMNM after rituximab, with CRS grade 1 and no ICANS, " * 20_000)
+    proc = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "extract", str(article),
+                             "--store", str(test_store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    assert proc.poll() is None, "extract finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines() == ["interrupted"]

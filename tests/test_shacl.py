@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import store_with
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 from typer.testing import CliRunner
@@ -107,3 +108,13 @@ def test_every_shape_is_well_formed() -> None:
     shapes = Graph().parse(resources.shapes_file(), format="turtle")
     for shape in shapes.subjects(RDF.type, SH.NodeShape):
         assert (shape, SH.targetClass, None) in shapes, shape
+
+
+def test_a_record_that_cannot_be_exported_is_reported_as_a_violation(test_store: Path, tmp_path: Path) -> None:
+    """A store written by other means may hold what `kg build` refuses; validation reports it."""
+    broken = store_with(tmp_path, test_store, [Node("MONDO:123", "Disease", {"name": "short id"},
+                                                    Provenance(None, "curated"))])
+    with pytest.raises(ShapesViolation, match="cannot be exported") as info:
+        validate_store(broken)
+    assert len(info.value.violations) == 1
+    assert "MONDO:123" in info.value.violations[0] and "identifier pattern" in info.value.violations[0]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.core import resources
 from kg.core.schema import Schema
-from kg.errors import OntologyError, ShapesViolation
+from kg.errors import ExportError, OntologyError, ShapesViolation
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
@@ -162,7 +162,10 @@ def validate_store(store_path: Path, shapes: Path | None = None, base: str | Non
     with Store(store_path) as store:
         schema = store.schema()
         minter = IriMinter(schema, base)
-        data = store_graph(store, base)
+        try:
+            data = store_graph(store, base)
+        except ExportError as exc:  # a record no export can write: a violation too, reported as one
+            raise ShapesViolation(f"{store_path} does not conform: a record cannot be exported", [str(exc)]) from None
     report = validate_graph(data, schema, shapes, minter.curie)
     if not report.conforms:
         count = len(report.violations)
