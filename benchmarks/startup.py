@@ -31,7 +31,7 @@ def main() -> None:
             "python -c pass": [sys.executable, "-c", "pass"],
             "python -c 'import kg'": [sys.executable, "-c", "import kg"],
             "kg lookup ct103a": [kg, "lookup", "ct103a", "--store", store],
-            "kg ask (memory)": [kg, "ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA",
+            "kg ask (embedded)": [kg, "ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA",
                                 "--store", store],
         }
         times = interleaved(commands, args.runs)

@@ -177,6 +177,9 @@ CASES: dict[str, Case] = {
                                       "field 'affected'"),
     "absence-with-affected": outcome("        present: false\n        affected: 2\n", "explicit absence",
                                      "field 'affected'"),
+    "cohort-of-another-source-unexplained": curated(
+        EVIDENCE.replace("pubmed:100001", "pubmed:100002").replace("patients: 2", "patients: 1")
+        + "    cohort: cellkg:cohort-t-a\n", "of another source", "field 'cohort'"),
     "finding-without-present": outcome("        grade: 1\n", "present"),
     # ---- registry JSON (ClinicalTrials.gov API v2)
     **{f"registry-{name}": Case(BUILD, ("zz_bad.json", message), make=_registry(name))

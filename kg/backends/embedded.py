@@ -14,9 +14,10 @@ import os
 import re
 import sys
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import groupby, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.backends.base import GraphBackend, plain_rows
 from kg.backends.embedded_schema import PROVENANCE, Tables, safe, tables
@@ -33,6 +34,7 @@ ENGINE_SUFFIX = ".lbug"
 BUFFER_POOL = 256 << 20  # bytes: the reading engine's whole cache (writing uses the engine's default)
 THREADS = 2
 _BUILD = re.compile(r"^[0-9a-f]{16}$")
+T = TypeVar("T")
 
 
 def _ladybug() -> types.ModuleType:
@@ -83,7 +85,7 @@ def _cast(column_type: str, value: Any) -> Any:
     return value
 
 
-def _node_rows(nodes: list[Node], columns: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _node_rows(nodes: Iterable[Node], columns: tuple[Any, ...]) -> list[dict[str, Any]]:
     rows = []
     for node in nodes:
         prov = node.provenance
@@ -94,7 +96,7 @@ def _node_rows(nodes: list[Node], columns: tuple[Any, ...]) -> list[dict[str, An
     return rows
 
 
-def _edge_rows(edges: list[Edge], columns: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _edge_rows(edges: Iterable[Edge], columns: tuple[Any, ...]) -> list[dict[str, Any]]:
     rows = []
     for edge in edges:
         prov = edge.provenance
@@ -106,64 +108,77 @@ def _edge_rows(edges: list[Edge], columns: tuple[Any, ...]) -> list[dict[str, An
     return rows
 
 
-def _copy(connection: Any, table: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]],
+CHUNK = 10_000  # rows per COPY: the engine holds about 25 KB a row until the COPY's connection closes
+
+
+def _copy(database: Any, table: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]],
           ends: tuple[str, str] | None = None) -> None:
-    """One COPY of ``rows`` into ``table``. LadybugDB 0.22 crashes on a second COPY into a node
-    table that holds rows, so each node table gets exactly one."""
+    """One COPY of ``rows`` into ``table``, on a connection of its own (a connection keeps what a
+    COPY allocated until it closes)."""
     returned = ", ".join(f"CAST(r.`{safe(name)}` AS {kind})" for name, kind in columns)
     option = f" (from='{safe(ends[0])}', to='{safe(ends[1])}')" if ends else ""
-    connection.execute(f"COPY `{safe(table)}` FROM (UNWIND $rows AS r RETURN {returned}){option}", {"rows": rows})
+    connection = _ladybug().Connection(database)
+    try:
+        connection.execute(f"COPY `{safe(table)}` FROM (UNWIND $rows AS r RETURN {returned}){option}", {"rows": rows})
+    finally:
+        connection.close()
 
 
 def derive(store_path: Path) -> Path:
-    """Write the engine file of a built store (atomically), unless it exists; returns its path."""
+    """Write the engine file of a built store (atomically), unless it exists; returns its path.
+
+    Nodes and relationships stream from the store in chunks of CHUNK rows, so memory stays flat
+    however large the graph."""
     with Store(store_path) as store:
         target = engine_file(store_path, store.build_id())
         if target.exists():
             return target
-        layout = tables(store.schema())
-        nodes: dict[str, list[Node]] = {table: [] for table in layout.nodes}
-        for node in store.nodes():
-            nodes[layout.table_of[node.label]].append(node)
-        by_type: dict[tuple[str, str, str], list[Edge]] = {}
-        for edge, source_label, target_label in store.edges_with_labels():
-            key = (edge.predicate, layout.table_of[source_label], layout.table_of[target_label])
-            by_type.setdefault(key, []).append(edge)
-    remove_stale_temporaries(target.parent)
-    tmp = target.with_name(f".cellkg-{os.getpid()}-{target.name}.tmp")  # the engine creates it (and a .wal)
-    try:
-        _write(tmp, layout, nodes, by_type)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise StoreError(f"cannot write the embedded engine file {target}: {exc.strerror or exc}") from None
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+        remove_stale_temporaries(target.parent)
+        tmp = target.with_name(f".cellkg-{os.getpid()}-{target.name}.tmp")  # the engine creates it (and a .wal)
+        try:
+            _write(tmp, tables(store.schema()), store)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise StoreError(f"cannot write the embedded engine file {target}: {exc.strerror or exc}") from None
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
     for stale in _stale_files(store_path, target):
         stale.unlink(missing_ok=True)
     return target
 
 
-def _write(path: Path, layout: Tables, nodes: dict[str, list[Node]],
-           edges: dict[tuple[str, str, str], list[Edge]]) -> None:
+def _write(path: Path, layout: Tables, store: Store) -> None:
     ladybug = _ladybug()
-    database = ladybug.Database(str(path), max_num_threads=THREADS)  # a large COPY needs more than BUFFER_POOL
-    connection = ladybug.Connection(database)
+    database = ladybug.Database(str(path), max_num_threads=THREADS)
     try:
-        for statement in layout.ddl():
-            connection.execute(statement)
-        for table, members in nodes.items():
+        connection = ladybug.Connection(database)
+        try:
+            for statement in layout.ddl():
+                connection.execute(statement)
+        finally:
+            connection.close()
+        for label, nodes in groupby(store.nodes_by_label(), key=lambda n: n.label):
+            table = layout.table_of[label]
             columns = layout.nodes[table]
-            if members:
-                _copy(connection, table, [(c.name, c.type) for c in columns], _node_rows(members, columns))
-        for (predicate, source, target), links in sorted(edges.items()):
+            for chunk in _chunks(nodes):
+                _copy(database, table, [(c.name, c.type) for c in columns], _node_rows(chunk, columns))
+        ends = [("kg_from", "STRING"), ("kg_to", "STRING")]
+        for (predicate, source, target), links in groupby(
+                store.edges_with_labels(), key=lambda item: (item[0].predicate, item[1], item[2])):
             columns = layout.relationships[predicate][1]
-            ends = [("kg_from", "STRING"), ("kg_to", "STRING")]
-            _copy(connection, predicate, ends + [(c.name, c.type) for c in columns], _edge_rows(links, columns),
-                  (source, target))
+            pair = (layout.table_of[source], layout.table_of[target])
+            for edges in _chunks(edge for edge, _, _ in links):
+                _copy(database, predicate, ends + [(c.name, c.type) for c in columns], _edge_rows(edges, columns),
+                      pair)
     finally:
-        connection.close()
         database.close()
+
+
+def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
 
 
 class EmbeddedBackend(GraphBackend):

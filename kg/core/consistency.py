@@ -60,10 +60,27 @@ def check_consistency(nodes: Mapping[str, Node], edges: Mapping[tuple[str, str, 
                 _not_more(node, nodes.get(parent), "patients", f"the cohort it is part of ({parent})")
     _check_no_cycle(nodes, out)
     for edge in edges.values():
+        if edge.predicate == "REPORTS_COHORT":
+            _check_shared_patients(edge, nodes)
         if edge.predicate == "IS_A" and edge.source in nodes and edge.target in nodes:
             a, b = nodes[edge.source], nodes[edge.target]
             if a.label != b.label:
                 raise _fail(f"{a.id} (a {a.label}) cannot be a kind of {b.id} (a {b.label})", edge, "parents")
+
+
+def _check_shared_patients(edge: Edge, nodes: Mapping[str, Node]) -> None:
+    """A report from another source than the cohort's own says why its patients are the cohort's:
+    the sentence that says so (``basis``), or ``inferred: true`` with a ``reason``."""
+    report, cohort = nodes.get(edge.source), nodes.get(edge.target)
+    if report is None or cohort is None or report.provenance is None or cohort.provenance is None:
+        return
+    if report.provenance.source == cohort.provenance.source or edge.properties.get("basis"):
+        return
+    if edge.properties.get("inferred") is True and edge.properties.get("reason"):
+        return
+    raise _fail(f"{report.id} ({report.provenance.source}) reports cohort {cohort.id} of another source "
+                f"({cohort.provenance.source}): quote the sentence that says they share patients (basis) or mark "
+                "the link inferred: true with a reason", edge, "cohort")
 
 
 def _check_values(node: Node) -> None:
