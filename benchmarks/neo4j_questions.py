@@ -86,8 +86,9 @@ def main() -> None:
                     for q in all_questions()]
             runs.append(("baseline: term match (before)", TERM_MATCH, {"target": "BCMA"}))
             for name, cypher, params in runs:
-                summary = session.run("PROFILE " + cypher, params).consume()
-                plan = summary.profile
+                profiled = session.run("PROFILE " + cypher, params)
+                list(profiled)  # Neo4j gives the profile of some plans only once their rows are read
+                plan = profiled.consume().profile
                 ops = operators(plan)
                 scans = [op for op in ops if "Scan" in op]
                 rows = len(list(session.run(cypher, params)))
