@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from kg.cli.options import FormatOpt, StoreOpt, check_format, store_path
 from kg.errors import KGError, UsageError
 
 app = typer.Typer(
@@ -20,27 +21,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-StoreOpt = Annotated[Path | None, typer.Option(
-    "--store", help="The embedded store file (default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite).")]
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", help="Output: table, plain, json or csv (default: table at a terminal, plain when piped).")]
-
-
-def _store_path(store: Path | None) -> Path:
-    from kg.core.resources import default_store
-
-    return store or default_store()
-
-
-def _check_format(fmt: str | None) -> str:
-    from kg.cli.render import FORMATS, default_format
-
-    if fmt is None:
-        return default_format()
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}' (choose from: {', '.join(FORMATS)})")
-    return fmt
 
 
 @app.command()
@@ -55,7 +35,7 @@ def build(
     from kg.backends.embedded import derive
     from kg.core.build import build as run_build
 
-    report = run_build(_store_path(store), data, allow_empty=allow_empty)
+    report = run_build(store_path(store), data, allow_empty=allow_empty)
     derive(report.store)  # the embedded engine's file, so that the first `kg ask` is fast
     typer.echo(f"built {report.store}: {report.nodes} nodes, {report.edges} relationships, "
                f"{len(report.sources)} sources")
@@ -69,7 +49,7 @@ def questions(fmt: FormatOpt = None) -> None:
 
     rows = [{"name": q.name, "parameters": [f"{p.name} ({p.description}; e.g. {p.example})" for p in q.params],
              "description": q.description} for q in all_questions()]
-    render(rows, ("name", "parameters", "description"), _check_format(fmt))
+    render(rows, ("name", "parameters", "description"), check_format(fmt))
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -102,14 +82,14 @@ def ask(
 
     question = get_question(name)
     params = _parse_params(param)
-    fmt = _check_format(fmt)
+    fmt = check_format(fmt)
     if show_cypher:
         from kg.queries.answer import resolve
 
-        typer.echo(browser_script(question, resolve(question, params, _store_path(store))))
+        typer.echo(browser_script(question, resolve(question, params, store_path(store))))
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
-    rows = answer(question, params, backend, _store_path(store), **options)
+    rows = answer(question, params, backend, store_path(store), **options)
     if fmt in ("table", "plain"):
         render(rows, question.table_columns, fmt, title=question.description)
         typer.echo(f"{len(rows)} rows (evidence ids: --format csv or json)")
@@ -131,8 +111,8 @@ def lookup(
     from kg.cli.render import cell, render
     from kg.core.store import Store
 
-    fmt = _check_format(fmt)
-    with Store(_store_path(store)) as db:
+    fmt = check_format(fmt)
+    with Store(store_path(store)) as db:
         found, candidates = find(db, term)
     if candidates:
         if fmt in ("table", "plain"):
@@ -175,7 +155,7 @@ def load(
     """Load the built store into Neo4j: constraints, then batched MERGE, in one transaction by default."""
     from kg.cli.load import load_into_neo4j
 
-    nodes, edges, backend_uri = load_into_neo4j(_store_path(store), uri, user, database, batch_size,
+    nodes, edges, backend_uri = load_into_neo4j(store_path(store), uri, user, database, batch_size,
                                                 atomic=not commit_every_batch)
     typer.echo(f"loaded {nodes} nodes and {edges} relationships into {backend_uri}")
 
@@ -195,8 +175,8 @@ def cypher(
     from kg.backends import open_backend
     from kg.cli.render import render
 
-    fmt = _check_format(fmt)
-    options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {"store": _store_path(store)}
+    fmt = check_format(fmt)
+    options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {"store": store_path(store)}
     with open_backend(backend, **options) as graph:
         rows = graph.cypher(query, _parse_params(param))
     columns = list(rows[0]) if rows else []
@@ -209,11 +189,11 @@ def stats(store: StoreOpt = None, fmt: FormatOpt = None) -> None:
     from kg.cli.render import render
     from kg.core.store import Store
 
-    with Store(_store_path(store)) as db:
+    with Store(store_path(store)) as db:
         counts = db.counts()
     rows = [{"kind": "node", "type": k, "count": v} for k, v in counts["nodes"].items()]
     rows += [{"kind": "relationship", "type": k, "count": v} for k, v in counts["relationships"].items()]
-    render(rows, ("kind", "type", "count"), _check_format(fmt))
+    render(rows, ("kind", "type", "count"), check_format(fmt))
 
 
 # Commands defined beside the code they drive; each module imports only typer at load time.

@@ -1,6 +1,6 @@
 """`kg export rdf|kgx` and `kg validate`: the linked-data commands.
 
-Registered by kg/cli.py (``app.add_typer(export_app, name="export")`` and
+Registered by kg/cli/__init__.py (``app.add_typer(export_app, name="export")`` and
 ``app.command("validate")(validate_command)``). rdflib, pyshacl and the Bioregistry are imported
 inside the commands, never when the CLI starts.
 """
@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from kg.cli.options import StoreOpt, store_path
+
 export_app = typer.Typer(
     name="export",
     help="Export the built graph as RDF (Turtle, N-Triples, JSON-LD) or KGX TSV.",
@@ -19,16 +21,8 @@ export_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-StoreOpt = Annotated[Path | None, typer.Option(
-    "--store", help="The embedded store file (default: $CELLKG_STORE or ~/.local/share/cellkg/cellkg.sqlite).")]
 BaseOpt = Annotated[str | None, typer.Option(
     "--base", help="Namespace of cellkg: identifiers (default: $CELLKG_BASE_IRI or https://w3id.org/cellkg/id/).")]
-
-
-def _store_path(store: Path | None) -> Path:
-    from kg.core.resources import default_store
-
-    return store or default_store()
 
 
 @export_app.command("rdf")
@@ -41,7 +35,7 @@ def rdf_command(
     """Export every node and relationship, with provenance, as RDF with stable IRIs."""
     from kg.export.rdf import export_rdf
 
-    count = export_rdf(_store_path(store), output, fmt, base)
+    count = export_rdf(store_path(store), output, fmt, base)
     if output != "-":
         typer.echo(f"wrote {count} triples to {output} ({fmt})", err=True)
 
@@ -54,7 +48,7 @@ def kgx_command(
     """Export KGX TSV (nodes.tsv, edges.tsv) with Biolink categories and predicates."""
     from kg.export.kgx import export_kgx
 
-    nodes, edges = export_kgx(_store_path(store), output)
+    nodes, edges = export_kgx(store_path(store), output)
     typer.echo(f"wrote {nodes} nodes and {edges} edges to {output}", err=True)
 
 
@@ -69,7 +63,7 @@ def validate_command(
     from kg.export.shacl import validate_store
 
     try:
-        report = validate_store(_store_path(store), shapes, base)
+        report = validate_store(store_path(store), shapes, base)
     except ShapesViolation as exc:
         for line in exc.violations:
             typer.echo(line)
