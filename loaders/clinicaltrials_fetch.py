@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.core.steps import Step, quiet
 from kg.errors import FetchError, UsageError
 
 DEFAULT_URL = "https://clinicaltrials.gov/api/v2/studies"
@@ -145,7 +146,7 @@ def _swap_in(partial: Path, directory: Path, stem: str) -> None:
 def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, page_size: int = 100,
           max_pages: int | None = None, delay: float = 1.5, backoff: float = 2.0, retries: int = 5,
           restart: bool = False, base_url: str | None = None,
-          sleep: Callable[[float], None] = time.sleep) -> FetchReport:
+          sleep: Callable[[float], None] = time.sleep, progress: Step = quiet) -> FetchReport:
     """Fetch every page of one search into ``data_dir/clinicaltrials/``, resuming where a run stopped.
 
     Pages of a run accumulate in a hidden ``.<query>.partial/`` folder beside the finished set and
@@ -189,6 +190,7 @@ def fetch(condition: str | None, intervention: str | None, data_dir: Path, *, pa
             if state["next_page_token"]:
                 query["pageToken"] = state["next_page_token"]
             url = page_url(base, query)
+            progress(f"page {state['pages'] + 1} ({studies:,} studies so far in this run)")
             body = get(url, retries=retries, backoff=backoff, sleep=sleep)
             try:
                 page = json.loads(body.decode("utf-8"))

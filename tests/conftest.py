@@ -96,6 +96,35 @@ def run_kg(*args: str, env: Mapping[str, str | None] | None = None) -> subproces
                           check=False)
 
 
+def run_kg_on_terminal(*args: str, env: Mapping[str, str] | None = None) -> tuple[int, str, str]:
+    """Run `kg` with its standard error on a pseudo-terminal, as at an interactive shell.
+
+    Returns the exit code, standard output (a file, not the terminal) and everything the terminal
+    received, control sequences and all."""
+    import pty
+    import tempfile
+
+    master, slave = pty.openpty()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", *args],
+                                   stdin=subprocess.DEVNULL, stdout=out, stderr=slave,
+                                   env={**os.environ, "COLUMNS": "200", **(env or {})})
+        os.close(slave)
+        received = bytearray()
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the process closed its side
+                break
+            if not chunk:
+                break
+            received += chunk
+        os.close(master)
+        code = process.wait(timeout=600)
+        out.seek(0)
+        return code, out.read().decode(), received.decode(errors="replace")
+
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"Neo4j is required under CI: {reason}", pytrace=False)

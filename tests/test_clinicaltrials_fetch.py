@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import links, nodes, run_kg
+from conftest import links, nodes, run_kg, run_kg_on_terminal
 
 from kg.core.names import NameIndex
 from kg.errors import FetchError, UsageError
@@ -189,6 +189,16 @@ def test_kg_fetch_clinicaltrials_command(server: str, tmp_path: Path) -> None:
                     env={"CELLKG_CTGOV_URL": server})
     assert result.returncode == 0, result.stderr
     assert "fetched 2 pages (3 studies)" in result.stdout and "complete" in result.stdout
+    assert result.stderr == ""  # piped: no progress
     refused = run_kg("fetch", "clinicaltrials", "--data", str(tmp_path))
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1  # a usage error
     assert "give --condition, --intervention or both" in refused.stderr
+
+
+def test_kg_fetch_shows_each_page_on_a_terminal(server: str, tmp_path: Path) -> None:
+    code, out, terminal = run_kg_on_terminal("fetch", "clinicaltrials", "--condition", "test lupus", "--data",
+                                             str(tmp_path), "--delay", "0", env={"CELLKG_CTGOV_URL": server})
+    assert code == 0, terminal
+    assert "kg fetch clinicaltrials: page 1 (0 studies so far in this run)" in terminal
+    assert "kg fetch clinicaltrials: page 2 (2 studies so far in this run)" in terminal
+    assert "fetched 2 pages (3 studies)" in out

@@ -24,6 +24,7 @@ from kg.backends.embedded_schema import PROVENANCE, Tables, safe, tables
 from kg.backends.readonly import check_read_query
 from kg.core.files import remove_stale_temporaries
 from kg.core.model import Edge, Node
+from kg.core.steps import Step, quiet
 from kg.core.store import Store
 from kg.errors import BackendError, ReadOnlyViolation, StoreError
 
@@ -124,7 +125,7 @@ def _copy(database: Any, table: str, columns: list[tuple[str, str]], rows: list[
         connection.close()
 
 
-def derive(store_path: Path) -> Path:
+def derive(store_path: Path, progress: Step = quiet) -> Path:
     """Write the engine file of a built store (atomically), unless it exists; returns its path.
 
     Nodes and relationships stream from the store in chunks of CHUNK rows, so memory stays flat
@@ -136,7 +137,7 @@ def derive(store_path: Path) -> Path:
         remove_stale_temporaries(target.parent)
         tmp = target.with_name(f".cellkg-{os.getpid()}-{target.name}.tmp")  # the engine creates it (and a .wal)
         try:
-            _write(tmp, tables(store.schema()), store)
+            _write(tmp, tables(store.schema()), store, progress)
             os.replace(tmp, target)
         except OSError as exc:
             raise StoreError(f"cannot write the embedded engine file {target}: {exc.strerror or exc}") from None
@@ -148,7 +149,9 @@ def derive(store_path: Path) -> Path:
     return target
 
 
-def _write(path: Path, layout: Tables, store: Store) -> None:
+def _write(path: Path, layout: Tables, store: Store, progress: Step) -> None:
+    counts = store.counts()
+    total, done = sum(counts["nodes"].values()) + sum(counts["relationships"].values()), 0
     ladybug = _ladybug()
     database = ladybug.Database(str(path), max_num_threads=THREADS)
     try:
@@ -162,6 +165,8 @@ def _write(path: Path, layout: Tables, store: Store) -> None:
             table = layout.table_of[label]
             columns = layout.nodes[table]
             for chunk in _chunks(nodes):
+                progress(f"engine file: {done:,} of {total:,} rows ({label})")
+                done += len(chunk)
                 _copy(database, table, [(c.name, c.type) for c in columns], _node_rows(chunk, columns))
         ends = [("kg_from", "STRING"), ("kg_to", "STRING")]
         for (predicate, source, target), links in groupby(
@@ -169,6 +174,8 @@ def _write(path: Path, layout: Tables, store: Store) -> None:
             columns = layout.relationships[predicate][1]
             pair = (layout.table_of[source], layout.table_of[target])
             for edges in _chunks(edge for edge, _, _ in links):
+                progress(f"engine file: {done:,} of {total:,} rows ({predicate})")
+                done += len(edges)
                 _copy(database, predicate, ends + [(c.name, c.type) for c in columns], _edge_rows(edges, columns),
                       pair)
     finally:

@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from kg.cli.options import FormatOpt, StoreOpt, check_format, store_path
+from kg.cli.progress import showing
 from kg.errors import KGError, UsageError
 
 app = typer.Typer(
@@ -35,8 +36,9 @@ def build(
     from kg.backends.embedded import derive
     from kg.core.build import build as run_build
 
-    report = run_build(store_path(store), data, allow_empty=allow_empty)
-    derive(report.store)  # the embedded engine's file, so that the first `kg ask` is fast
+    with showing("kg build") as progress:
+        report = run_build(store_path(store), data, allow_empty=allow_empty, progress=progress)
+        derive(report.store, progress)  # the embedded engine's file, so that the first `kg ask` is fast
     typer.echo(f"built {report.store}: {report.nodes} nodes, {report.edges} relationships, "
                f"{len(report.sources)} sources")
 
@@ -50,6 +52,14 @@ def questions(fmt: FormatOpt = None) -> None:
     rows = [{"name": q.name, "parameters": [f"{p.name} ({p.description}; e.g. {p.example})" for p in q.params],
              "description": q.description} for q in all_questions()]
     render(rows, ("name", "parameters", "description"), check_format(fmt))
+
+
+def _engine_file(store: Path, command: str) -> None:
+    """Derive a missing or stale engine file (a store built by an older cellkg) with progress shown."""
+    from kg.backends.embedded import derive
+
+    with showing(command) as progress:
+        derive(store, progress)
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -89,6 +99,8 @@ def ask(
         typer.echo(browser_script(question, resolve(question, params, store_path(store))))
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
+    if backend == "embedded":
+        _engine_file(store_path(store), "kg ask")
     rows = answer(question, params, backend, store_path(store), **options)
     if fmt in ("table", "plain"):
         render(rows, question.table_columns, fmt, title=question.description)
@@ -177,6 +189,8 @@ def cypher(
 
     fmt = check_format(fmt)
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {"store": store_path(store)}
+    if backend == "embedded":
+        _engine_file(store_path(store), "kg cypher")
     with open_backend(backend, **options) as graph:
         rows = graph.cypher(query, _parse_params(param))
     columns = list(rows[0]) if rows else []

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from kg.cli.options import StoreOpt, store_path
+from kg.cli.progress import showing
 
 export_app = typer.Typer(
     name="export",
@@ -35,7 +36,10 @@ def rdf_command(
     """Export every node and relationship, with provenance, as RDF with stable IRIs."""
     from kg.export.rdf import export_rdf
 
-    count = export_rdf(store_path(store), output, fmt, base)
+    # Not on standard output (it is the data), nor for N-Triples: its writer forks, and a fork must not
+    # copy a drawing thread halfway through a write to standard error.
+    with showing("kg export rdf", enabled=output != "-" and fmt != "ntriples") as progress:
+        count = export_rdf(store_path(store), output, fmt, base, progress)
     if output != "-":
         typer.echo(f"wrote {count} triples to {output} ({fmt})", err=True)
 
@@ -48,7 +52,8 @@ def kgx_command(
     """Export KGX TSV (nodes.tsv, edges.tsv) with Biolink categories and predicates."""
     from kg.export.kgx import export_kgx
 
-    nodes, edges = export_kgx(store_path(store), output)
+    with showing("kg export kgx") as progress:
+        nodes, edges = export_kgx(store_path(store), output, progress=progress)
     typer.echo(f"wrote {nodes} nodes and {edges} edges to {output}", err=True)
 
 
@@ -63,7 +68,8 @@ def validate_command(
     from kg.export.shacl import validate_store
 
     try:
-        report = validate_store(store_path(store), shapes, base)
+        with showing("kg validate") as progress:
+            report = validate_store(store_path(store), shapes, base, progress)
     except ShapesViolation as exc:
         for line in exc.violations:
             typer.echo(line)

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from kg.cli.progress import showing
+
 fetch_app = typer.Typer(help="Download raw records from a live source into the data directory.",
                         no_args_is_help=True)
 
@@ -39,8 +41,9 @@ def fetch_command(
     from kg.core.resources import default_store, fetched_dir
     from kg.loaders.clinicaltrials_fetch import fetch
 
-    report = fetch(condition, intervention, data or fetched_dir(store or default_store()), page_size=page_size,
-                   max_pages=max_pages, delay=delay, restart=restart)
+    with showing("kg fetch clinicaltrials") as progress:
+        report = fetch(condition, intervention, data or fetched_dir(store or default_store()), page_size=page_size,
+                       max_pages=max_pages, delay=delay, restart=restart, progress=progress)
     done = "complete" if report.complete else f"incomplete: rerun to continue from {report.state.name}"
     typer.echo(f"fetched {report.pages} pages ({report.studies} studies) into {report.directory}; "
                f"{report.total_pages} pages saved for this query, {done}")

@@ -17,6 +17,7 @@ from kg.core.derive import derive
 from kg.core.model import Node, Record
 from kg.core.names import NameIndex
 from kg.core.owl import load_schema
+from kg.core.steps import Step, quiet
 from kg.core.store import write_store
 from kg.core.validate import merge, validate
 from kg.errors import DataError
@@ -54,7 +55,7 @@ def inputs(data_dir: Path, fetched: Path | None) -> Iterator[tuple[ModuleType, P
                 yield module, base / module.INPUT
 
 
-def collect(data_dir: Path, fetched: Path | None = None) -> Iterator[Record]:
+def collect(data_dir: Path, fetched: Path | None = None, progress: Step = quiet) -> Iterator[Record]:
     """Records from every loader input, in registry order.
 
     Each loader sees a NameIndex of the nodes loaded before it, so later sources (registries,
@@ -62,6 +63,7 @@ def collect(data_dir: Path, fetched: Path | None = None) -> Iterator[Record]:
     """
     known = NameIndex()
     for module, path in inputs(data_dir, fetched):
+        progress(f"reading {path.name}{'/' if path.is_dir() else ''}")
         for record in module.load(path, known):
             if isinstance(record, Node):
                 known.add(record)
@@ -69,13 +71,15 @@ def collect(data_dir: Path, fetched: Path | None = None) -> Iterator[Record]:
 
 
 def build(store: Path, data_dir: Path | None = None, ontology: Path | None = None,
-          allow_empty: bool = False) -> BuildReport:
+          allow_empty: bool = False, progress: Step = quiet) -> BuildReport:
+    progress("reading the ontology")
     schema = load_schema(ontology or resources.ontology_file())
     data_dir = data_dir or resources.data_dir()
     check_data_dir(data_dir, allow_empty)
     fetched = resources.fetched_dir(store)
     try:
-        nodes, edges = merge(collect(data_dir, fetched))
+        nodes, edges = merge(collect(data_dir, fetched, progress))
+        progress(f"checking {len(nodes):,} nodes and {len(edges):,} relationships")
         derive(nodes, edges)
         validate(schema, nodes, edges.values())
         check_consistency(nodes, edges)
@@ -85,6 +89,7 @@ def build(store: Path, data_dir: Path | None = None, ontology: Path | None = Non
                 exc.file = str(base / exc.file)
                 break
         raise
+    progress(f"writing {store.name}")
     write_store(store, schema, nodes.values(), edges.values())
     sources = tuple(sorted(n.id for n in nodes.values() if n.label == "Source"))
     return BuildReport(store, len(nodes), len(edges), sources)

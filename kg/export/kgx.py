@@ -17,6 +17,7 @@ from typing import Any
 
 from kg.core.model import Edge, Node
 from kg.core.schema import Schema
+from kg.core.steps import Step, quiet
 from kg.errors import ExportError
 
 NODE_COLUMNS = ("id", "category", "name", "description", "synonym", "xref", "iri")
@@ -111,7 +112,7 @@ def _write_tsv(path: Path, header: list[str], rows: Iterable[list[str]]) -> int:
     return count
 
 
-def export_kgx(store_path: Path, output: Path, base: str | None = None) -> tuple[int, int]:
+def export_kgx(store_path: Path, output: Path, base: str | None = None, progress: Step = quiet) -> tuple[int, int]:
     """Write ``output``/nodes.tsv and edges.tsv; both appear together or neither changes."""
     from kg.core.files import refuse_overwriting, temporary_folder
     from kg.core.store import Store
@@ -128,7 +129,9 @@ def export_kgx(store_path: Path, output: Path, base: str | None = None) -> tuple
         except OSError as exc:
             raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from None
         try:
+            progress("writing nodes.tsv")
             nodes = _write_tsv(tmp / "nodes.tsv", writer.node_header, map(writer.node_row, store.nodes()))
+            progress("writing edges.tsv")
             edges = _write_tsv(tmp / "edges.tsv", writer.edge_header, map(writer.edge_row, store.edges()))
             for name in ("nodes.tsv", "edges.tsv"):
                 os.chmod(tmp / name, 0o644)

@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from kg.core.owl import VOCAB
 from kg.core.schema import Schema
+from kg.core.steps import Step, quiet
 from kg.errors import ExportError, UsageError
 from kg.export.iri import (
     BASE_ENV,
@@ -142,7 +143,8 @@ def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
         raise
 
 
-def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: str | None = None) -> int:
+def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: str | None = None,
+               progress: Step = quiet) -> int:
     """Export a built store as Turtle, N-Triples (streamed) or JSON-LD; returns the triple count."""
     from kg.core.files import refuse_overwriting
     from kg.core.store import Store
@@ -159,10 +161,12 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
                 # A large store is rendered by several processes taking turns (kg.export.ntriples_write).
                 count = write_store_ntriples(store, handle, base)
         else:
+            progress("reading the store as RDF")
             graph = store_graph(store, base)  # errors surface before any file is opened
             count = len(graph)
 
             def write(handle: IO[str]) -> None:
+                progress(f"writing {count:,} triples as {fmt}")
                 handle.write(graph.serialize(format=FORMATS[fmt]))
         atomic_write(output, write)
     return count

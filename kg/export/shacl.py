@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.core import resources
 from kg.core.schema import Schema
+from kg.core.steps import Step, quiet
 from kg.errors import ExportError, OntologyError, ShapesViolation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -154,7 +155,8 @@ def validate_graph(data: Graph, schema: Schema, shapes: Path | None = None,
     return ShaclReport(bool(conforms), len(data), shape_count, tuple(sorted(lines)))
 
 
-def validate_store(store_path: Path, shapes: Path | None = None, base: str | None = None) -> ShaclReport:
+def validate_store(store_path: Path, shapes: Path | None = None, base: str | None = None,
+                   progress: Step = quiet) -> ShaclReport:
     """Export the store to RDF in memory and validate it; raise ShapesViolation if it does not conform."""
     from kg.core.store import Store
     from kg.export.rdf import IriMinter, store_graph
@@ -162,10 +164,12 @@ def validate_store(store_path: Path, shapes: Path | None = None, base: str | Non
     with Store(store_path) as store:
         schema = store.schema()
         minter = IriMinter(schema, base)
+        progress("reading the store as RDF")
         try:
             data = store_graph(store, base)
         except ExportError as exc:  # a record no export can write: a violation too, reported as one
             raise ShapesViolation(f"{store_path} does not conform: a record cannot be exported", [str(exc)]) from None
+    progress(f"SHACL shapes over {len(data):,} triples")
     report = validate_graph(data, schema, shapes, minter.curie)
     if not report.conforms:
         count = len(report.violations)
