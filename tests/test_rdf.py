@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import store_with
+from conftest import run_kg, store_with
 from rdflib import RDF, Graph, Literal, URIRef
 from typer.testing import CliRunner
 
@@ -293,6 +293,20 @@ def test_cli_writes_a_file(test_store: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(export_app, ["rdf", "-f", "jsonld", "-o", str(out), "--store", str(test_store)])
     assert result.exit_code == 0, result.output
     assert len(parse(out, "json-ld")) > 300
+
+
+def test_json_ld_bytes_do_not_depend_on_the_hash_seed(test_store: Path, tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.jsonld"
+        result = run_kg("export", "rdf", "-f", "jsonld", "-o", str(out), "--store", str(test_store),
+                        env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    turtle = tmp_path / "graph.ttl"
+    assert run_kg("export", "rdf", "-o", str(turtle), "--store", str(test_store)).returncode == 0
+    assert parse(tmp_path / "seed1.jsonld", "json-ld").isomorphic(parse(turtle, "turtle"))
 
 
 def test_heavy_libraries_are_not_imported_with_the_cli() -> None:

@@ -143,6 +143,22 @@ def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
         raise
 
 
+def stable_jsonld(text: str) -> str:
+    """JSON-LD whose bytes depend on the graph alone: rdflib lists nodes and values in set order,
+    which changes with Python's hash seed, so both are sorted (an ``@list`` keeps its order)."""
+    import json
+
+    def tidy(value: Any, ordered: bool = False) -> Any:
+        if isinstance(value, dict):
+            return {key: tidy(item, key == "@list") for key, item in sorted(value.items())}
+        if isinstance(value, list):
+            items = [tidy(item) for item in value]
+            return items if ordered else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return value
+
+    return json.dumps(tidy(json.loads(text)), indent=2, ensure_ascii=False) + "\n"
+
+
 def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: str | None = None,
                progress: Step = quiet) -> int:
     """Export a built store as Turtle, N-Triples (streamed) or JSON-LD; returns the triple count."""
@@ -167,6 +183,7 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
 
             def write(handle: IO[str]) -> None:
                 progress(f"writing {count:,} triples as {fmt}")
-                handle.write(graph.serialize(format=FORMATS[fmt]))
+                text = graph.serialize(format=FORMATS[fmt])
+                handle.write(stable_jsonld(text) if fmt == "jsonld" else text)
         atomic_write(output, write)
     return count
