@@ -248,6 +248,12 @@ CASES: dict[str, Case] = {
     "export-rdf-to-folder": Case(("export", "rdf", "-o", "{tmp}", "--store", "{store}"), ("is a directory",)),
     "export-kgx-onto-store": Case(("export", "kgx", "-o", "{tmp}/kgx", "--store", "{tmp}/kgx/nodes.tsv"),
                                   ("is the store",)),
+    # ---- pictures
+    "plot-unknown-suffix": Case(("plot", "matrix", "-o", "{tmp}/m.txt", "--store", "{store}"), ("m.txt", ".svg"), code=2),
+    "plot-into-missing-folder": Case(("plot", "matrix", "-o", "{tmp}/no/m.svg", "--store", "{store}"),
+                                     ("cannot write", "no/m.svg")),
+    "plot-unknown-disease": Case(("plot", "matrix", "--disease", "no such illness", "-o", "{tmp}/m.svg",
+                                  "--store", "{store}"), ("no such illness",)),
     # ---- stores
     "store-missing": Case(("stats", "--store", "{tmp}/none.sqlite"), ("no store at", "kg build")),
     "store-not-a-database": Case(("stats", "--store", "{tmp}/junk.sqlite"), ("junk.sqlite", "not a cellkg store"),

@@ -52,3 +52,17 @@ def test_readme_queries_run_on_the_embedded_graph_without_a_server(curated_store
         result = run_kg("cypher", query, "--store", str(curated_store), "-f", "json")
         assert result.returncode == 0, (query, result.stderr)
         assert json.loads(result.stdout), f"no rows: {query}"
+
+
+def test_the_readme_matrix_is_drawn_from_the_current_curated_graph(curated_store: Path) -> None:
+    """When the data change, the picture must be drawn again: `kg plot matrix -o docs/matrix.png`."""
+    from kg.core.store import Store
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    with Store(curated_store) as store:
+        build = store.build_id()[:8]
+    assert "(docs/matrix.png)" in readme and f"(build {build})" in readme, \
+        f"docs/matrix.png is stale: the curated graph is now build {build}"
+    png = (ROOT / "docs" / "matrix.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and f"(build {build})".encode() in png, \
+        "docs/matrix.png was not drawn from the current curated graph: run `kg plot matrix -o docs/matrix.png`"

@@ -214,11 +214,13 @@ def stats(store: StoreOpt = None, fmt: FormatOpt = None) -> None:
 from kg.cli.export import export_app, validate_command
 from kg.cli.extract import extract_command
 from kg.cli.fetch import fetch_app
+from kg.cli.plot import plot_app
 
 app.add_typer(export_app, name="export")
 app.command("validate")(validate_command)
 app.command("extract")(extract_command)
 app.add_typer(fetch_app, name="fetch")
+app.add_typer(plot_app, name="plot")
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -1,0 +1,31 @@
+"""`kg plot matrix`: pictures of the graph (kg.views; matplotlib is imported when a command runs)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli.options import StoreOpt, store_path
+
+plot_app = typer.Typer(
+    name="plot",
+    help="Pictures of the graph: the target x disease evidence matrix.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@plot_app.command("matrix")
+def matrix_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The picture: a .svg, .png or .pdf file.")],
+    disease: Annotated[str, typer.Option(
+        "--disease", help="The disease to draw with its subtypes: MONDO id, name or synonym.")] = "autoimmune disease",
+    store: StoreOpt = None,
+) -> None:
+    """Draw targets x diseases: distinct patients, reports and best evidence level per cell."""
+    from kg.views.matrix import write_matrix
+
+    diseases, targets = write_matrix(store_path(store), output, disease)
+    typer.echo(f"drew {diseases} disease{'s' if diseases != 1 else ''} x {targets} target{'s' if targets != 1 else ''} "
+               f"to {output}", err=True)
