@@ -11,17 +11,11 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from kg.cli.options import FormatOpt, StoreOpt, check_format, store_path
+from kg.cli.options import FormatOpt, StoreOpt, check_format, command_group, store_path
 from kg.cli.progress import showing
 from kg.errors import KGError, UsageError
 
-app = typer.Typer(
-    name="kg",
-    help="cellkg: the knowledge graph of cell therapies in autoimmune disease.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+app = command_group("kg", "cellkg: the knowledge graph of cell therapies in autoimmune disease.")
 
 
 @app.command()

@@ -11,16 +11,10 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.options import StoreOpt, store_path
+from kg.cli.options import StoreOpt, command_group, store_path
 from kg.cli.progress import showing
 
-export_app = typer.Typer(
-    name="export",
-    help="Export the built graph as RDF (Turtle, N-Triples, JSON-LD) or KGX TSV.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+export_app = command_group("export", "Export the built graph as RDF (Turtle, N-Triples, JSON-LD) or KGX TSV.")
 
 BaseOpt = Annotated[str | None, typer.Option(
     "--base", help="Namespace of cellkg: identifiers (default: $CELLKG_BASE_IRI or https://w3id.org/cellkg/id/).")]

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
+from kg.cli.options import command_group
 from kg.cli.progress import showing
 
-fetch_app = typer.Typer(help="Download raw records from a live source into the data directory.",
-                        no_args_is_help=True)
+fetch_app = command_group("fetch", "Download raw records from a live source into the data directory.")
 
 
 @fetch_app.command("clinicaltrials")

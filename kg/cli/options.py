@@ -15,6 +15,13 @@ FormatOpt = Annotated[str | None, typer.Option(
     "--format", "-f", help="Output: table, plain, json or csv (default: table at a terminal, plain when piped).")]
 
 
+def command_group(name: str, help: str) -> typer.Typer:
+    """A typer app for `kg` or one of its groups: help when run bare, no completion, no rich tracebacks
+    (kg.cli.main turns every error into one line)."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False)
+
+
 def store_path(store: Path | None) -> Path:
     from kg.core.resources import default_store
 

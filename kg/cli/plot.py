@@ -5,15 +5,9 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.options import StoreOpt, store_path
+from kg.cli.options import StoreOpt, command_group, store_path
 
-plot_app = typer.Typer(
-    name="plot",
-    help="Pictures of the graph: the target x disease evidence matrix.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+plot_app = command_group("plot", "Pictures of the graph: the target x disease evidence matrix.")
 
 
 @plot_app.command("matrix")

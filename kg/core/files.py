@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import ExportError
@@ -22,6 +24,27 @@ def temporary_file(folder: Path) -> str:
     fd, name = tempfile.mkstemp(prefix=_prefix(), suffix=".tmp", dir=folder)
     os.close(fd)
     return name
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[str]:
+    """A temporary file beside ``path`` for the block to write; it replaces ``path`` when the block
+    ends and is removed if the block fails, so ``path`` is whole or untouched."""
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a directory")
+    try:
+        tmp = temporary_file(path.parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
 
 
 def temporary_folder(folder: Path) -> Path:

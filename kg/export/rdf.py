@@ -17,7 +17,6 @@ Every public name of those modules that callers used from kg.export.rdf is re-ex
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -118,29 +117,14 @@ def store_graph(store: Any, base: str | None = None) -> Graph:
 
 def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
     """Write through ``write(handle)``: ``-`` is standard output; a file appears whole or not at all."""
-    from kg.core.files import temporary_file
+    from kg.core.files import replacing
 
     if str(output) == "-":
         write(sys.stdout)
         sys.stdout.flush()
         return
-    path = Path(output)
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a directory")
-    try:
-        tmp_name = temporary_file(path.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with open(tmp_name, "w", encoding="utf-8", newline="\n") as handle:
-            write(handle)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
+    with replacing(Path(output)) as tmp_name, open(tmp_name, "w", encoding="utf-8", newline="\n") as handle:
+        write(handle)
 
 
 def stable_jsonld(text: str) -> str:

@@ -8,7 +8,6 @@ the number of reports, and its colour is the best evidence level among those rep
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -145,7 +144,7 @@ def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease")
     the format from its suffix). Returns the (diseases, targets) drawn."""
     from datetime import UTC, datetime
 
-    from kg.core.files import refuse_overwriting, temporary_file
+    from kg.core.files import refuse_overwriting, replacing
     from kg.core.store import Store
     from kg.queries import get_question
     from kg.queries.answer import answer, resolve
@@ -153,8 +152,6 @@ def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease")
     fmt = FORMATS.get(output.suffix.lower())
     if fmt is None:
         raise UsageError(f"cannot draw {output}: give a file ending in {', '.join(FORMATS)}")
-    if output.is_dir():
-        raise ExportError(f"cannot write {output}: it is a directory")
     if not output.parent.is_dir():
         raise ExportError(f"cannot write {output}: no folder {output.parent}")
     refuse_overwriting(output, store, "picture")
@@ -176,21 +173,9 @@ def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease")
                f"store built {built} (build {build[:8]}).")
     title = f"Cell-therapy evidence in {name}: target \u00d7 disease"
     figure = draw(table, name, title, caption)
-    try:
-        tmp = temporary_file(output.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from None
-    try:
-        from matplotlib import rc_context
+    from matplotlib import rc_context
 
-        # SVG text stays text (searchable, smaller), and its element ids do not change between runs.
-        with rc_context({"svg.fonttype": "none", "svg.hashsalt": "cellkg"}):
-            figure.savefig(tmp, format=fmt, metadata=_metadata(fmt, title, caption), dpi=200)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from None
-        raise
+    # SVG text stays text (searchable, smaller), and its element ids do not change between runs.
+    with replacing(output) as tmp, rc_context({"svg.fonttype": "none", "svg.hashsalt": "cellkg"}):
+        figure.savefig(tmp, format=fmt, metadata=_metadata(fmt, title, caption), dpi=200)
     return len(table.rows), len(table.targets)
