@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from kg.core.steps import Step, quiet
 from kg.errors import NotFound, UsageError
 from kg.queries.question import Param, Question, Row
 
@@ -85,12 +86,13 @@ def sort_rows(question: Question, rows: list[Row]) -> list[Row]:
 
 
 def answer(question: Question, params: Mapping[str, str], backend_name: str, store: Path,
-           **backend_options: Any) -> list[Row]:
-    """Resolve the parameters, run the question on the backend, and order the rows."""
+           progress: Step = quiet, **backend_options: Any) -> list[Row]:
+    """Resolve the parameters, run the question on the backend, and order the rows. ``progress``
+    hears of the embedded engine's file being derived, when it has to be."""
     from kg.backends import open_backend
 
     check_params(question, params)
-    options = {"store": store} if backend_name == "embedded" else backend_options
+    options = {"store": store, "progress": progress} if backend_name == "embedded" else backend_options
     with open_backend(backend_name, **options) as backend:
         ids = resolve(question, params, store, backend)
         return sort_rows(question, backend.ask(question, ids))

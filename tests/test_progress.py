@@ -62,3 +62,17 @@ def test_ask_shows_progress_only_while_it_derives_a_missing_engine_file(tmp_path
     assert code == 0, terminal
     assert "kg ask: engine file: 0 of " in terminal and out.startswith("[")
     assert list(tmp_path.glob("s.*.lbug"))
+
+
+def test_cypher_and_plot_show_progress_while_they_derive_a_missing_engine_file(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    assert run_kg("build", "--data", str(TEST_DATA), "--store", str(store)).returncode == 0
+    runs = {("cypher", "MATCH (t:Target) RETURN count(*) AS n", "-f", "json"): "kg cypher: engine file: 0 of ",
+            ("plot", "matrix", "--disease", "MONDO:9000001", "-o", str(tmp_path / "m.svg")):
+                "kg plot matrix: engine file: 0 of "}
+    for args, step in runs.items():
+        for engine_file in tmp_path.glob("s.*.lbug"):
+            engine_file.unlink()
+        code, _, terminal = run_kg_on_terminal(*args, "--store", str(store))
+        assert code == 0, terminal
+        assert step in terminal

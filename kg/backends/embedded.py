@@ -192,10 +192,12 @@ class EmbeddedBackend(GraphBackend):
     name = "embedded"
     supports_cypher = True
 
-    def __init__(self, store: Path) -> None:
+    def __init__(self, store: Path, progress: Step = quiet) -> None:
+        """Open the engine file of ``store``, deriving it first (reporting to ``progress``) when it is
+        missing or stale."""
         self.store = Store(store)
         try:
-            path = derive(store)
+            path = derive(store, progress)
             ladybug = _ladybug()
             self._database = ladybug.Database(str(path), read_only=True, buffer_pool_size=BUFFER_POOL,
                                               max_num_threads=THREADS)

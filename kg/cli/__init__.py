@@ -48,14 +48,6 @@ def questions(fmt: FormatOpt = None) -> None:
     render(rows, ("name", "parameters", "description"), check_format(fmt))
 
 
-def _engine_file(store: Path, command: str) -> None:
-    """Derive a missing or stale engine file (a store built by an older cellkg) with progress shown."""
-    from kg.backends.embedded import derive
-
-    with showing(command) as progress:
-        derive(store, progress)
-
-
 def _parse_params(pairs: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
@@ -93,9 +85,8 @@ def ask(
         typer.echo(browser_script(question, resolve(question, params, store_path(store))))
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
-    if backend == "embedded":
-        _engine_file(store_path(store), "kg ask")
-    rows = answer(question, params, backend, store_path(store), **options)
+    with showing("kg ask") as progress:  # drawn only if the engine file has to be derived first
+        rows = answer(question, params, backend, store_path(store), progress, **options)
     if fmt in ("table", "plain"):
         render(rows, question.table_columns, fmt, title=question.description)
         typer.echo(f"{len(rows)} rows (evidence ids: --format csv or json)")
@@ -182,10 +173,11 @@ def cypher(
     from kg.cli.render import render
 
     fmt = check_format(fmt)
-    options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {"store": store_path(store)}
-    if backend == "embedded":
-        _engine_file(store_path(store), "kg cypher")
-    with open_backend(backend, **options) as graph:
+    with showing("kg cypher") as progress:  # drawn only if the engine file has to be derived first
+        options = ({"uri": uri, "user": user, "database": database} if backend == "neo4j"
+                   else {"store": store_path(store), "progress": progress})
+        graph = open_backend(backend, **options)
+    with graph:
         rows = graph.cypher(query, _parse_params(param))
     columns = list(rows[0]) if rows else []
     render(rows, columns, fmt)

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from kg.cli.options import StoreOpt, command_group, store_path
+from kg.cli.progress import showing
 
 plot_app = command_group("plot", "Pictures of the graph: the target x disease evidence matrix.")
 
@@ -20,6 +21,7 @@ def matrix_command(
     """Draw targets x diseases: distinct patients, reports and best evidence level per cell."""
     from kg.views.matrix import write_matrix
 
-    diseases, targets = write_matrix(store_path(store), output, disease)
+    with showing("kg plot matrix") as progress:  # drawn only if the engine file has to be derived first
+        diseases, targets = write_matrix(store_path(store), output, disease, progress)
     typer.echo(f"drew {diseases} disease{'s' if diseases != 1 else ''} x {targets} target{'s' if targets != 1 else ''} "
                f"to {output}", err=True)

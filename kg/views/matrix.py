@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.core.steps import Step, quiet
 from kg.errors import ExportError, NotFound, UsageError
 
 if TYPE_CHECKING:
@@ -139,7 +140,8 @@ def _metadata(fmt: str, title: str, caption: str) -> dict[str, Any]:
     return by_format[fmt]
 
 
-def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease") -> tuple[int, int]:
+def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease",
+                 progress: Step = quiet) -> tuple[int, int]:
     """Draw the matrix of ``disease`` and its subtypes from the built store into ``output`` (atomic;
     the format from its suffix). Returns the (diseases, targets) drawn."""
     from datetime import UTC, datetime
@@ -157,7 +159,7 @@ def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease")
     refuse_overwriting(output, store, "picture")
     question = get_question("patients-by-disease-and-target")
     root = resolve(question, {"disease": disease}, store)["disease"]
-    rows = answer(question, {"disease": root}, "embedded", store)
+    rows = answer(question, {"disease": root}, "embedded", store, progress)
     with Store(store) as db:
         name, build = db.node(root).name, db.build_id()
     if not rows:
