@@ -2,7 +2,9 @@
 // Antibody-mediated diseases with cell-therapy evidence for a target: one row per disease and product,
 // counting distinct patients (cohorts) and the reports behind them.
 // :param target => 'cellkg:target-bcma'
-MATCH (t:Target {id: $target})<-[:TARGETS]-(p:Product)
+MATCH (t:Target {id: $target})
+WITH t
+MATCH (t)<-[:TARGETS]-(p:Product)
 WITH t, p
 MATCH (p)<-[:ABOUT_PRODUCT]-(e:Evidence)
 WITH t, p, e

@@ -3,6 +3,7 @@
 // product, measure, values and when.
 // :param disease => 'MONDO:0007179'
 MATCH (root:Disease {id: $disease})
+WITH root
 MATCH (d:Disease)-[:IS_A*0..]->(root)
 WITH DISTINCT d
 MATCH (e:Evidence)-[:IN_DISEASE]->(d)

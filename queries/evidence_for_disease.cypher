@@ -3,6 +3,7 @@
 // cohort (distinct patients, reports about them), findings and trial.
 // :param disease => 'MONDO:0009688'
 MATCH (root:Disease {id: $disease})
+WITH root
 MATCH (d:Disease)-[:IS_A*0..]->(root)
 WITH DISTINCT d
 MATCH (e:Evidence)-[:IN_DISEASE]->(d)

@@ -2,7 +2,9 @@
 // What happened, and when, after a product: every finding by disease and months after infusion,
 // with its measure and values, affected of treated, and its cohort and source.
 // :param product => 'cellkg:equecabtagene-autoleucel'
-MATCH (p:Product {id: $product})<-[:ABOUT_PRODUCT]-(e:Evidence)
+MATCH (p:Product {id: $product})
+WITH p
+MATCH (p)<-[:ABOUT_PRODUCT]-(e:Evidence)
 WITH e
 MATCH (e)-[:HAS_FINDING]->(f:Finding)
 WITH e, f

@@ -5,6 +5,7 @@
 // rows can be grouped by the hierarchy; `levels` are the evidence levels of the reports.
 // :param disease => 'MONDO:0007179'
 MATCH (root:Disease {id: $disease})
+WITH root
 MATCH (d:Disease)-[:IS_A*0..]->(root)
 WITH DISTINCT root, d
 OPTIONAL MATCH (d)-[:IS_A*1..]->(f:Disease)-[:IS_A]->(root)

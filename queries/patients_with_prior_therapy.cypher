@@ -3,6 +3,7 @@
 // antibody) before cell therapy, across diseases: distinct patients and reports per disease and product.
 // :param therapy => 'cellkg:therapy-rituximab'
 MATCH (root:Therapy {id: $therapy})
+WITH root
 MATCH (th:Therapy)-[:IS_A*0..]->(root)
 WITH DISTINCT th
 MATCH (e:Evidence)-[:HAS_PRIOR_THERAPY]->(th)

@@ -3,6 +3,7 @@
 // disease and product, the distinct patients of the reports that name it.
 // :param disease => 'cellkg:disease-immune-mediated-necrotizing-myopathy'
 MATCH (root:Disease {id: $disease})
+WITH root
 MATCH (d:Disease)-[:IS_A*0..]->(root)
 WITH DISTINCT d
 MATCH (e:Evidence)-[:IN_DISEASE]->(d)

@@ -2,7 +2,9 @@
 // Products of one modality (allogeneic CAR-T, CAAR-T, CAR-NK, mRNA CAR-T, ...): targets, developers,
 // the diseases with reported evidence, and registered trials.
 // :param modality => 'cellkg:modality-car-nk'
-MATCH (m:Modality {id: $modality})<-[:HAS_MODALITY]-(p:Product)
+MATCH (m:Modality {id: $modality})
+WITH m
+MATCH (m)<-[:HAS_MODALITY]-(p:Product)
 OPTIONAL MATCH (p)-[:TARGETS]->(t:Target)
 WITH m, p, collect(DISTINCT t.name) AS targets
 OPTIONAL MATCH (p)-[:DEVELOPED_BY]->(o:Organization)

@@ -2,7 +2,9 @@
 // Products against a target and the diseases they were tried in: distinct patients and reports of
 // published evidence, and the registered trials, per product and disease.
 // :param target => 'cellkg:target-cd19'
-MATCH (t:Target {id: $target})<-[:TARGETS]-(p:Product)
+MATCH (t:Target {id: $target})
+WITH t
+MATCH (t)<-[:TARGETS]-(p:Product)
 OPTIONAL MATCH (p)-[:HAS_MODALITY]->(m:Modality)
 OPTIONAL MATCH (p)<-[:ABOUT_PRODUCT]-(ev:Evidence)-[:IN_DISEASE]->(d1:Disease)
 OPTIONAL MATCH (p)<-[:STUDIES_PRODUCT]-(:Study)-[:STUDIES_CONDITION]->(d2:Disease)

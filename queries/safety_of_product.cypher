@@ -2,7 +2,9 @@
 // Safety findings of a product across diseases: each adverse event present (grade, affected of
 // treated) or explicitly absent ("none of grade N or above" as from_grade).
 // :param product => 'cellkg:equecabtagene-autoleucel'
-MATCH (p:Product {id: $product})<-[:ABOUT_PRODUCT]-(e:Evidence)
+MATCH (p:Product {id: $product})
+WITH p
+MATCH (p)<-[:ABOUT_PRODUCT]-(e:Evidence)
 WITH p, e
 MATCH (e)-[:HAS_FINDING]->(f:Finding)
 WITH p, e, f

@@ -3,6 +3,7 @@
 // reports cite the trial (stated: the report prints the NCT id; inferred: a curator linked it).
 // :param disease => 'MONDO:0007915'
 MATCH (root:Disease {id: $disease})
+WITH root
 MATCH (d:Disease)-[:IS_A*0..]->(root)
 WITH DISTINCT d
 MATCH (st:Study)-[:STUDIES_CONDITION]->(d)

@@ -2,7 +2,9 @@
 // Registered trials of products against a target: phase, status, sponsors, conditions, and how many
 // reports cite the trial (stated or linked by a curator).
 // :param target => 'cellkg:target-bcma'
-MATCH (t:Target {id: $target})<-[:TARGETS]-(p:Product)<-[:STUDIES_PRODUCT]-(st:Study)
+MATCH (t:Target {id: $target})
+WITH t
+MATCH (t)<-[:TARGETS]-(p:Product)<-[:STUDIES_PRODUCT]-(st:Study)
 WITH st, collect(DISTINCT p.name) AS products
 OPTIONAL MATCH (st)-[:STUDIES_CONDITION]->(d:Disease)
 WITH st, products, collect(DISTINCT d.name) AS diseases

@@ -2,7 +2,9 @@
 // The worst grade of an adverse event (CRS, ICANS, ...) reported with each product in each disease,
 // with every finding behind it (affected of treated) and the explicit absences.
 // :param event => 'cellkg:outcome-icans'
-MATCH (o:Outcome {id: $event})<-[:OF_OUTCOME]-(f:Finding)
+MATCH (o:Outcome {id: $event})
+WITH o
+MATCH (o)<-[:OF_OUTCOME]-(f:Finding)
 WITH o, f
 MATCH (f)<-[:HAS_FINDING]-(e:Evidence)
 WITH o, f, e

@@ -101,3 +101,5 @@ def edge_batches(edges: Iterable[tuple[Edge, str, str]], build: str, size: int) 
         rows = ({"source": e.source, "target": e.target, "properties": _props(e, build)} for e, _, _ in group)
         for chunk in _chunks(rows, size):
             yield Batch(statement, chunk)
+
+RESAMPLE_INDEXES = "CALL db.resampleOutdatedIndexes()"
