@@ -28,6 +28,7 @@ _MODULES = (
     "evidence_over_time",
     "patients_by_disease_and_target",
     "outcomes_over_time",
+    "grades_by_cohort",
 )
 
 __all__ = ["Param", "Question", "all_questions", "get_question"]

@@ -8,6 +8,7 @@ rows are put in the question's order, nulls last, as Cypher sorts them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,30 @@ def answer(question: Question, params: Mapping[str, str], backend_name: str, sto
         return sort_rows(question, backend.ask(question, ids))
 
 
-def browser_script(question: Question, params: Mapping[str, str]) -> str:
-    """The question's Cypher preceded by ``:param`` lines, ready to paste into the Neo4j Browser."""
-    lines = [f":param {name} => {json.dumps(value)};" for name, value in params.items()]
-    return "\n".join(lines) + ("\n\n" if lines else "") + question.cypher.strip() + ";"
+def _literal(value: str) -> str:
+    """A Cypher string literal (JSON's escapes are all Cypher escapes)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def pasteable(question: Question, params: Mapping[str, str]) -> str:
+    """The question as one statement to paste whole into the Neo4j Browser: its Cypher with each
+    resolved parameter written as a literal in its one place (the anchor match), so the plan is the
+    same index seek. The Browser runs a pasted ``:param`` line and a query as two statements and
+    shows neither result, hence no ``:param`` lines."""
+    text = question.cypher.strip()
+    if params:
+        names = "|".join(re.escape(name) for name in params)
+        text = re.sub(rf"\$({names})\b", lambda match: _literal(params[match.group(1)]), text)
+    said = ", ".join(f"${name} = {_literal(value)}" for name, value in params.items())
+    return (f"// parameters, written in place below: {said}\n" if said else "") + text + ";"
+
+
+#: Where `kg ask --browser` points when NEO4J_BROWSER_URL is not set (scripts/neo4j-local's port).
+BROWSER_URL = "http://127.0.0.1:7474/browser/"
+
+
+def browser_url(text: str, base: str | None = None) -> str:
+    """A Neo4j Browser address that opens with ``text`` in its editor (the Browser's cmd=edit)."""
+    from urllib.parse import urlencode
+
+    return (base or BROWSER_URL).rstrip("/") + "/?" + urlencode({"cmd": "edit", "arg": text})

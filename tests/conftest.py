@@ -132,7 +132,7 @@ def _unavailable(reason: str) -> None:
 
 
 TEST_HOME = ROOT / ".neo4j-test"  # the tests' own server: never the user's .neo4j-local
-TEST_PORTS = {"NEO4J_LOCAL_BOLT_PORT": "7697", "NEO4J_LOCAL_HTTP_PORT": "7484"}
+TEST_PORTS = {"NEO4J_LOCAL_BOLT_PORT": "7697", "NEO4J_LOCAL_HTTP_PORT": "7484", "NEO4J_LOCAL_GUIDE_PORT": "7486"}
 
 
 @pytest.fixture(scope="session")
@@ -190,3 +190,35 @@ def empty_neo4j(neo4j_server: dict[str, str]) -> Iterator[dict[str, str]]:
     with neo4j.GraphDatabase.driver(neo4j_server["NEO4J_URI"], auth=auth) as driver, driver.session() as session:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
     yield neo4j_server
+
+
+# Chromium: Debian's /usr/bin/chromium (or $CELLKG_TEST_CHROMIUM) driven by Playwright over CDP.
+# Playwright's own browser download is never used. Under CI a missing Chromium fails the run.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """A headless Chromium browser (a playwright ``Browser``) for pages the tests open."""
+    executable = os.environ.get("CELLKG_TEST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        message = "Chromium is not installed (apt-get install chromium, or set CELLKG_TEST_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is required under CI: {message}", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_page(chromium: object, url: str, errors: list[str], width: int = 1400, height: int = 900) -> object:
+    """A new page at ``url``; console errors and page errors are appended to ``errors``."""
+    page = chromium.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    return page

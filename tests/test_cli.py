@@ -73,11 +73,13 @@ def test_ask_bad_usage_is_one_line(test_store: Path) -> None:
         assert "Traceback" not in result.stderr
 
 
-def test_show_cypher_carries_the_resolved_id(test_store: Path) -> None:
+def test_show_cypher_writes_the_resolved_id_in_place(test_store: Path) -> None:
     result = run_kg("ask", "antibody-mediated-diseases-for-target", "-p", "target=BCMA", "--show-cypher",
                     "--store", str(test_store))
-    assert result.stdout.startswith(':param target => "cellkg:target-t-bcma";')
-    assert "MATCH (t:Target {id: $target})" in result.stdout
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('// parameters, written in place below: $target = "cellkg:target-t-bcma"\n')
+    assert 'MATCH (t:Target {id: "cellkg:target-t-bcma"})' in result.stdout
+    assert result.stdout.count(";") == 1 and result.stdout.rstrip().endswith(";")  # one statement
 
 
 def test_stats_and_questions(test_store: Path) -> None:

@@ -368,3 +368,56 @@ def test_commit_every_batch_load_is_recovered_by_rerunning(
     rerun = run_kg("load", "--store", str(big_store), "--commit-every-batch")
     assert rerun.returncode == 0, rerun.stderr
     assert snapshot(empty_neo4j) == clean  # ... and rerunning the same command completes it
+
+
+def test_pasted_whole_questions_give_the_rows_of_kg_ask(empty_neo4j: dict[str, str], curated_store: Path) -> None:
+    """What `kg ask --show-cypher` prints is one statement: run as it is on Neo4j, it answers as `kg ask`."""
+    from kg.backends.base import plain_rows
+    from kg.queries.answer import pasteable, sort_rows
+
+    assert run_kg("load", "--store", str(curated_store)).returncode == 0
+    with Neo4jBackend() as backend:
+        for question in all_questions():
+            params = {p.name: p.example for p in question.params}
+            text = pasteable(question, resolve(question, params, curated_store))
+            pasted = sort_rows(question, plain_rows(backend.cypher(text, {}), question.columns))
+            assert pasted == answer(question, params, "neo4j", curated_store), question.name
+            assert pasted or question.name == "multi-target-products", question.name
+
+
+def test_every_node_has_a_caption_and_bookkeeping_sorts_apart(empty_neo4j: dict[str, str],
+                                                              curated_store: Path) -> None:
+    """The Browser's property panel sorts keys by code point: bookkeeping ('~…') comes after every
+    domain property; no empty list is written; every node has the caption the shipped style shows."""
+    from kg.core.captions import EVIDENCE_LINKS, caption, evidence_contexts
+
+    assert run_kg("load", "--store", str(curated_store)).returncode == 0
+    auth = (empty_neo4j.get("NEO4J_USERNAME", "neo4j"), empty_neo4j["NEO4J_PASSWORD"])
+    with neo4j.GraphDatabase.driver(empty_neo4j["NEO4J_URI"], auth=auth) as driver:
+        nodes, _, _ = driver.execute_query("MATCH (n:Entity) RETURN n.id AS id, properties(n) AS p")
+        rels, _, _ = driver.execute_query("MATCH (:Entity)-[r]->(:Entity) RETURN properties(r) AS p")
+    with Store(curated_store) as store:
+        contexts = evidence_contexts(store.links(EVIDENCE_LINKS))
+        expected = {n.id: caption(n, contexts.get(n.id)) for n in store.nodes()}
+    assert {r["id"]: r["p"]["caption"] for r in nodes} == expected
+    assert all(expected.values())
+    evidence = [c for i, c in expected.items() if i.startswith("cellkg:ev-") and " · " in c]
+    assert evidence and all(c.count(" · ") >= 2 for c in evidence)
+    for props in [r["p"] for r in nodes] + [r["p"] for r in rels]:
+        assert "~build" in props and not any(k.startswith(("kg_", "prov_")) for k in props)
+        assert [] not in props.values()
+        keys = sorted(props)
+        domain = [k for k in keys if not k.startswith("~")]
+        assert keys == domain + sorted(k for k in keys if k.startswith("~"))
+
+
+def test_a_load_removes_what_a_load_before_the_rename_wrote(empty_neo4j: dict[str, str], test_store: Path) -> None:
+    """Databases loaded before the stamp was renamed carry `kg_build`: a load still removes those."""
+    auth = (empty_neo4j.get("NEO4J_USERNAME", "neo4j"), empty_neo4j["NEO4J_PASSWORD"])
+    with neo4j.GraphDatabase.driver(empty_neo4j["NEO4J_URI"], auth=auth) as driver:
+        driver.execute_query("CREATE (:Entity:Product {id: 'cellkg:old-load', kg_build: 'abc'}), "
+                             "(:Entity:Product {id: 'cellkg:analyst-own'})")
+        assert run_kg("load", "--store", str(test_store)).returncode == 0
+        left, _, _ = driver.execute_query("MATCH (n:Product) WHERE n.id IN ['cellkg:old-load', 'cellkg:analyst-own'] "
+                                          "RETURN n.id AS id")
+    assert [r["id"] for r in left] == ["cellkg:analyst-own"]

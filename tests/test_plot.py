@@ -85,3 +85,44 @@ def test_a_disease_without_evidence_draws_nothing(test_store: Path, tmp_path: Pa
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "no cell-therapy evidence in untreated disease" in result.stderr
     assert not list(tmp_path.glob("*.svg")) and not list(tmp_path.glob(".cellkg-*"))
+
+
+def test_chromium_shows_the_matrix_with_its_labels_and_level_colours(curated_store: Path, tmp_path: Path,
+                                                                     chromium: object) -> None:
+    """The SVG as a reader opens it: a browser draws it whole (labels are text), with the colours of the
+    levels its cells carry."""
+    from conftest import open_page
+
+    from kg.queries import get_question
+    from kg.queries.answer import answer, resolve
+    from kg.views.matrix import COLOURS
+
+    out = tmp_path / "matrix.svg"
+    assert run_kg("plot", "matrix", "-o", str(out), "--store", str(curated_store)).returncode == 0
+    question = get_question("patients-by-disease-and-target")
+    ids = resolve(question, {"disease": "autoimmune disease"}, curated_store)
+    rows = answer(question, ids, "embedded", curated_store)
+    errors: list[str] = []
+    page = open_page(chromium, out.as_uri(), errors)
+    texts = set(page.evaluate("() => [...document.querySelectorAll('text')].map(t => t.textContent.trim())"))
+    assert {r["target"] for r in rows} <= texts
+    assert all(any(t.startswith(r["disease"]) for t in texts) for r in rows)  # the root row says more
+    size = page.evaluate("() => { const b = document.querySelector('svg').getBoundingClientRect(); "
+                         "return [b.width, b.height]; }")
+    assert size[0] > 600 and size[1] > 400
+    # Chromium does not screenshot a bare SVG document (it waits for a frame that never comes), so the
+    # same drawing is shown as a page would show it.
+    svg = out.read_text(encoding="utf-8")
+    wrapper = tmp_path / "matrix.html"
+    wrapper.write_text(f"<!DOCTYPE html><html><body style='margin:0'>{svg[svg.index('<svg'):]}</body></html>",
+                       encoding="utf-8")
+    page.goto(wrapper.as_uri())
+    shot = tmp_path / "matrix.png"
+    page.screenshot(path=str(shot), full_page=True)
+    import matplotlib.image
+
+    pixels = {tuple(int(round(c * 255)) for c in px[:3]) for px in matplotlib.image.imread(shot).reshape(-1, 4)}
+    best = {best_level(r["levels"]) for r in rows}
+    wanted = {tuple(int(COLOURS[LEVELS.index(level)][i:i + 2], 16) for i in (1, 3, 5)) for level in best}
+    assert wanted <= pixels, "a level's colour is missing from the drawn matrix"
+    assert not errors

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from kg.backends.base import plain_rows
 from kg.backends.embedded import EmbeddedBackend
 from kg.errors import NotFound, UsageError
 from kg.queries import all_questions, get_question
-from kg.queries.answer import answer, browser_script, check_params, resolve
+from kg.queries.answer import answer, browser_url, check_params, pasteable, resolve, sort_rows
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +169,26 @@ def test_parameters_are_checked() -> None:
         get_question("nope")
 
 
-def test_browser_script_carries_the_resolved_id(test_store: Path) -> None:
-    question = get_question("safety-of-product")
-    text = browser_script(question, resolve(question, {"product": "Testafix"}, test_store))
-    assert text.startswith(':param product => "cellkg:t-prod-a";\n')
-    assert "MATCH (p:Product {id: $product})" in text
+def test_pasted_whole_a_question_is_one_statement_with_the_same_rows(curated_store: Path) -> None:
+    """What `kg ask --show-cypher` prints runs as it is (no parameters to set) and answers as `kg ask`."""
+    with EmbeddedBackend(curated_store) as graph:
+        for question in all_questions():
+            params = {p.name: p.example for p in question.params}
+            ids = resolve(question, params, curated_store)
+            text = pasteable(question, ids)
+            code = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
+            assert not any("$" in line or line.startswith(":") for line in code), question.name
+            assert all(f'"{value}"' in text for value in ids.values()), question.name
+            pasted = sort_rows(question, plain_rows(graph.cypher(text, {}), question.columns))
+            assert pasted == answer(question, params, "embedded", curated_store), question.name
+
+
+def test_the_browser_address_opens_the_pasteable_text_in_the_editor() -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    url = browser_url('MATCH (t:Target {id: "cellkg:target-bcma"}) RETURN t;', "http://example.org:7474/browser")
+    parts = urlsplit(url)
+    assert (parts.netloc, parts.path) == ("example.org:7474", "/browser/")
+    assert parse_qs(parts.query) == {"cmd": ["edit"], "arg": ['MATCH (t:Target {id: "cellkg:target-bcma"}) RETURN t;']}
+
+

@@ -12,7 +12,10 @@ if TYPE_CHECKING:
     from kg.queries.question import Question, Row
 
 #: Load bookkeeping that node and relationship values leave out (it is not the graph's data).
-BOOKKEEPING = frozenset({"kg_build", "prov_source", "prov_loader", "prov_location"})
+#: Properties a backend writes for itself (load stamps, provenance columns, the Browser's caption):
+#: never part of a node or relationship as a question sees it.
+BOOKKEEPING = frozenset({"kg_build", "prov_source", "prov_loader", "prov_location",
+                         "~build", "~source", "~loader", "~location", "caption"})
 
 
 def plain(value: Any) -> Any:
@@ -29,7 +32,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         if "_LABEL" in value and "_ID" in value:  # an embedded engine's node or relationship
             props = {k: plain(v) for k, v in value.items()
-                     if not k.startswith("_") and k not in BOOKKEEPING and v is not None}
+                     if not k.startswith("_") and k not in BOOKKEEPING and v is not None and v != []}
             return {"type": value["_LABEL"], **props} if "_SRC" in value else props
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -27,6 +27,7 @@ from neo4j import exceptions as neo4j_errors
 from kg.backends import neo4j_statements as statements
 from kg.backends.base import BOOKKEEPING, GraphBackend, plain, plain_rows
 from kg.backends.readonly import check_read_query
+from kg.core.captions import EVIDENCE_LINKS, caption, evidence_contexts
 from kg.core.store import Store
 from kg.errors import AuthError, BackendError, BackendUnavailable, KGError, ReadOnlyViolation, UsageError
 
@@ -183,7 +184,7 @@ class Neo4jBackend(GraphBackend):
             return session.execute_read(work)
 
     def count(self) -> tuple[int, int]:
-        stamp = f"{statements.BUILD_PROPERTY} IS NOT NULL"
+        stamp = f"`{statements.BUILD_PROPERTY}` IS NOT NULL"
         rows = self._read(f"MATCH (n:Entity) WHERE n.{stamp} WITH count(n) AS nodes OPTIONAL MATCH "
                           f"(a:Entity)-[r]->(:Entity) WHERE a.{stamp} AND r.{stamp} RETURN nodes, count(r) AS rels", {})
         return int(rows[0]["nodes"]), int(rows[0]["rels"])
@@ -223,7 +224,10 @@ class Neo4jBackend(GraphBackend):
             types = sorted(schema.relationships)
             for statement in statements.constraints(schema):
                 session.run(statement).consume()
-            work = _chain(("nodes", statements.node_batches(schema, store.nodes_by_label(), build, batch_size)),
+            contexts = evidence_contexts(store.links(EVIDENCE_LINKS))
+            nodes = statements.node_batches(schema, store.nodes_by_label(), build, batch_size,
+                                            lambda node: caption(node, contexts.get(node.id)))
+            work = _chain(("nodes", nodes),
                           ("relationships", statements.edge_batches(store.edges_with_labels(), build, batch_size)))
             if atomic:
                 tx = session.begin_transaction()

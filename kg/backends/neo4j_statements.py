@@ -8,7 +8,7 @@ parameter. Rows are streamed in batches so the loader's memory does not grow wit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby, islice
 from typing import Any
@@ -17,7 +17,14 @@ from kg.core.model import Edge, Node
 from kg.core.schema import ROOT_CLASS, Schema
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-BUILD_PROPERTY = "kg_build"
+# Load bookkeeping starts with "~", which sorts after every domain property in the Browser's
+# property panel (it sorts by code point), so it stays out of the way of what the data say.
+BUILD_PROPERTY = "~build"
+PROVENANCE_PROPERTIES = ("~source", "~loader", "~location")
+#: Before 0.2 the stamp was this property; a load prunes what such a load wrote too.
+LEGACY_BUILD_PROPERTY = "kg_build"
+#: A short readable line per node (kg.core.captions), which the shipped Browser style shows.
+CAPTION_PROPERTY = "caption"
 
 
 def _safe(name: str) -> str:
@@ -52,7 +59,8 @@ def edge_statement(predicate: str, source_label: str, target_label: str) -> str:
 # A prune removes only what an earlier cellkg load wrote: nodes and relationships that carry a
 # build stamp other than this load's, and only relationships of the ontology's types ($types), so an
 # analyst's own nodes and relationships (no stamp, or a type of their own) survive every load.
-_STALE = f"{{x}}.{BUILD_PROPERTY} IS NOT NULL AND {{x}}.{BUILD_PROPERTY} <> $build"
+_STALE = (f"({{x}}.`{BUILD_PROPERTY}` IS NOT NULL AND {{x}}.`{BUILD_PROPERTY}` <> $build "
+          f"OR {{x}}.{LEGACY_BUILD_PROPERTY} IS NOT NULL)")
 PRUNE_NODES = f"MATCH (n:Entity) WHERE {_STALE.format(x='n')} DETACH DELETE n"
 PRUNE_EDGES = f"MATCH (:Entity)-[r]->(:Entity) WHERE type(r) IN $types AND {_STALE.format(x='r')} DELETE r"
 # The same, committing as it goes (auto-commit transactions only), for loads that commit per batch.
@@ -63,11 +71,12 @@ PRUNE_EDGES_IN_BATCHES = (f"MATCH (:Entity)-[r]->(:Entity) WHERE type(r) IN $typ
 
 
 def _props(record: Node | Edge, build: str) -> dict[str, Any]:
-    props: dict[str, Any] = {k: list(v) if isinstance(v, tuple) else v for k, v in record.properties.items()}
+    """The record's properties as Neo4j stores them: no empty lists (nothing to show), then the
+    bookkeeping of this load."""
+    props: dict[str, Any] = {k: list(v) if isinstance(v, tuple) else v for k, v in record.properties.items() if v != ()}
     prov = record.provenance
     if prov is not None:
-        props.update({"prov_source": prov.source, "prov_loader": prov.loader,
-                      "prov_location": prov.location or None})
+        props.update(zip(PROVENANCE_PROPERTIES, (prov.source, prov.loader, prov.location or None), strict=True))
     props[BUILD_PROPERTY] = build
     return {k: v for k, v in props.items() if v is not None}
 
@@ -84,11 +93,13 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield chunk
 
 
-def node_batches(schema: Schema, nodes: Iterable[Node], build: str, size: int) -> Iterator[Batch]:
+def node_batches(schema: Schema, nodes: Iterable[Node], build: str, size: int,
+                 caption: Callable[[Node], str]) -> Iterator[Batch]:
     """Batches of one label each; ``nodes`` must arrive grouped by label."""
     for label, group in groupby(nodes, key=lambda n: n.label):
         statement = node_statement(schema, label)
-        rows = ({"id": n.id, "properties": {"id": n.id, **_props(n, build)}} for n in group)
+        rows = ({"id": n.id, "properties": {"id": n.id, CAPTION_PROPERTY: caption(n), **_props(n, build)}}
+                for n in group)
         for chunk in _chunks(rows, size):
             yield Batch(statement, chunk)
 

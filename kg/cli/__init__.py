@@ -64,7 +64,11 @@ def ask(
     param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = [],  # noqa: B006
     backend: Annotated[str, typer.Option(help="embedded (the built store, no server) or neo4j.")] = "embedded",
     show_cypher: Annotated[bool, typer.Option(
-        "--show-cypher", help="Print the Cypher with :param lines for the Neo4j Browser, and stop.")] = False,
+        "--show-cypher", help="Print the question as one Cypher statement to paste whole into the Neo4j Browser, "
+                              "and stop.")] = False,
+    browser: Annotated[bool, typer.Option(
+        "--browser", help="Print a Neo4j Browser address that opens with the question in its editor "
+                          "($NEO4J_BROWSER_URL, default http://127.0.0.1:7474/browser/), and stop.")] = False,
     store: StoreOpt = None,
     uri: Annotated[str | None, typer.Option("--uri", help="Neo4j URI (with --backend neo4j).")] = None,
     user: Annotated[str | None, typer.Option("--user", help="Neo4j user (with --backend neo4j).")] = None,
@@ -74,15 +78,18 @@ def ask(
     """Answer a named question; every row carries its evidence level, patient count and source."""
     from kg.cli.render import render
     from kg.queries import get_question
-    from kg.queries.answer import answer, browser_script
+    from kg.queries.answer import answer
 
     question = get_question(name)
     params = _parse_params(param)
     fmt = check_format(fmt)
-    if show_cypher:
-        from kg.queries.answer import resolve
+    if show_cypher or browser:
+        import os
 
-        typer.echo(browser_script(question, resolve(question, params, store_path(store))))
+        from kg.queries.answer import browser_url, pasteable, resolve
+
+        text = pasteable(question, resolve(question, params, store_path(store)))
+        typer.echo(browser_url(text, os.environ.get("NEO4J_BROWSER_URL")) if browser else text)
         return
     options = {"uri": uri, "user": user, "database": database} if backend == "neo4j" else {}
     with showing("kg ask") as progress:  # drawn only if the engine file has to be derived first
@@ -201,12 +208,16 @@ from kg.cli.export import export_app, validate_command
 from kg.cli.extract import extract_command
 from kg.cli.fetch import fetch_app
 from kg.cli.plot import plot_app
+from kg.cli.report import report_command
+from kg.cli.view import view_command
 
 app.add_typer(export_app, name="export")
 app.command("validate")(validate_command)
 app.command("extract")(extract_command)
 app.add_typer(fetch_app, name="fetch")
 app.add_typer(plot_app, name="plot")
+app.command("report")(report_command)
+app.command("view")(view_command)
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -14,7 +14,8 @@ import typer
 from kg.cli.options import StoreOpt, command_group, store_path
 from kg.cli.progress import showing
 
-export_app = command_group("export", "Export the built graph as RDF (Turtle, N-Triples, JSON-LD) or KGX TSV.")
+export_app = command_group("export", "Export the built graph as RDF (Turtle, N-Triples, JSON-LD) or KGX TSV, "
+                                     "or the Neo4j Browser's style and guide.")
 
 BaseOpt = Annotated[str | None, typer.Option(
     "--base", help="Namespace of cellkg: identifiers (default: $CELLKG_BASE_IRI or https://w3id.org/cellkg/id/).")]
@@ -69,3 +70,19 @@ def validate_command(
             typer.echo(line)
         raise
     typer.echo(f"conforms: {report.triples} triples checked against {report.shapes} shapes")
+
+
+@export_app.command("browser")
+def browser_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder for cellkg.grass and guide.html.")],
+    store: StoreOpt = None,
+) -> None:
+    """Write the Neo4j Browser style (captions and colours per class) and the cellkg guide.
+
+    scripts/neo4j-local serves them and has the Browser apply both on connect.
+    """
+    from kg.views.browser import write_browser_files
+
+    with showing("kg export browser") as progress:
+        written = write_browser_files(store_path(store), output, progress)
+    typer.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)

@@ -167,6 +167,14 @@ class Store:
         for row in self._db.execute("SELECT * FROM edges ORDER BY source, predicate, target"):
             yield _edge(row)
 
+    def links(self, predicates: tuple[str, ...]) -> Iterator[tuple[str, str, Node]]:
+        """(source id, relationship type, target node) for every edge of the given types."""
+        marks = ", ".join("?" * len(predicates))
+        for row in self._db.execute(
+                f"SELECT e.source AS from_id, e.predicate AS type, n.* FROM edges e JOIN nodes n ON n.id = e.target "
+                f"WHERE e.predicate IN ({marks}) ORDER BY e.source, e.predicate, n.id", predicates):
+            yield row["from_id"], row["type"], _node(row)
+
     def node(self, node_id: str) -> Node:
         row = self._db.execute("SELECT * FROM nodes WHERE id = ?", (node_id,)).fetchone()
         if row is None:

@@ -1,1 +1,3 @@
-"""Pictures of the graph for people: the evidence matrix (more views will join it here)."""
+"""Pictures and pages of the graph for people: the evidence matrix, safety grades, a report to
+share, a node's neighbourhood, and the Neo4j Browser's style and guide. matplotlib is imported
+only by the modules that draw."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.core.steps import Step, quiet
-from kg.errors import ExportError, NotFound, UsageError
+from kg.errors import NotFound
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -126,37 +126,16 @@ def draw(table: Matrix, root: str, title: str, caption: str) -> Figure:
     return figure
 
 
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
-
-
-def _metadata(fmt: str, title: str, caption: str) -> dict[str, Any]:
-    """Title and caption (with the store's build) inside the file; no creation time, so the same
-    store draws the same SVG or PDF bytes."""
-    by_format: dict[str, dict[str, Any]] = {
-        "svg": {"Date": None, "Title": title, "Description": caption},
-        "pdf": {"CreationDate": None, "Title": title, "Subject": caption},
-        "png": {"Title": title, "Description": caption},
-    }
-    return by_format[fmt]
-
-
 def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease",
                  progress: Step = quiet) -> tuple[int, int]:
     """Draw the matrix of ``disease`` and its subtypes from the built store into ``output`` (atomic;
     the format from its suffix). Returns the (diseases, targets) drawn."""
-    from datetime import UTC, datetime
-
-    from kg.core.files import refuse_overwriting, replacing
     from kg.core.store import Store
     from kg.queries import get_question
     from kg.queries.answer import answer, resolve
+    from kg.views.figures import built_on, picture_format, save
 
-    fmt = FORMATS.get(output.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"cannot draw {output}: give a file ending in {', '.join(FORMATS)}")
-    if not output.parent.is_dir():
-        raise ExportError(f"cannot write {output}: no folder {output.parent}")
-    refuse_overwriting(output, store, "picture")
+    fmt = picture_format(output, store)
     question = get_question("patients-by-disease-and-target")
     root = resolve(question, {"disease": disease}, store)["disease"]
     rows = answer(question, {"disease": root}, "embedded", store, progress)
@@ -165,7 +144,7 @@ def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease",
     if not rows:
         raise NotFound(f"no cell-therapy evidence in {name} or its subtypes: nothing to draw")
     table = matrix(rows)
-    built = datetime.fromtimestamp(store.stat().st_mtime, UTC).date().isoformat()
+    built = built_on(store)
     caption = (f"Each cell: distinct patients (each cohort counted once, however many reports describe it; "
                f"n/a where no report gives a count) and the number of reports, for the disease in its row "
                f"and the CAR/CAAR target in its column. Colour: the best evidence level among those reports. "
@@ -174,10 +153,5 @@ def write_matrix(store: Path, output: Path, disease: str = "autoimmune disease",
                f"Drawn by `kg plot matrix` from the named question patients-by-disease-and-target, "
                f"store built {built} (build {build[:8]}).")
     title = f"Cell-therapy evidence in {name}: target \u00d7 disease"
-    figure = draw(table, name, title, caption)
-    from matplotlib import rc_context
-
-    # SVG text stays text (searchable, smaller), and its element ids do not change between runs.
-    with replacing(output) as tmp, rc_context({"svg.fonttype": "none", "svg.hashsalt": "cellkg"}):
-        figure.savefig(tmp, format=fmt, metadata=_metadata(fmt, title, caption), dpi=200)
+    save(draw(table, name, title, caption), output, fmt, title, caption)
     return len(table.rows), len(table.targets)
