@@ -66,3 +66,10 @@ def test_the_readme_matrix_is_drawn_from_the_current_curated_graph(curated_store
     png = (ROOT / "docs" / "matrix.png").read_bytes()
     assert png.startswith(b"\x89PNG") and f"(build {build})".encode() in png, \
         "docs/matrix.png was not drawn from the current curated graph: run `kg plot matrix -o docs/matrix.png`"
+
+
+def test_the_readme_example_queries_are_the_guides() -> None:
+    """The Browser guide's last card shows queries/examples.cypher; the README shows the same text."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = (ROOT / "queries" / "examples.cypher").read_text(encoding="utf-8").strip()
+    assert f"```cypher\n{examples}\n```" in readme
