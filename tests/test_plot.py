@@ -121,7 +121,7 @@ def test_chromium_shows_the_matrix_with_its_labels_and_level_colours(curated_sto
     page.screenshot(path=str(shot), full_page=True)
     import matplotlib.image
 
-    pixels = {tuple(int(round(c * 255)) for c in px[:3]) for px in matplotlib.image.imread(shot).reshape(-1, 4)}
+    pixels = {tuple(round(float(c) * 255) for c in px[:3]) for px in matplotlib.image.imread(shot).reshape(-1, 4)}
     best = {best_level(r["levels"]) for r in rows}
     wanted = {tuple(int(COLOURS[LEVELS.index(level)][i:i + 2], 16) for i in (1, 3, 5)) for level in best}
     assert wanted <= pixels, "a level's colour is missing from the drawn matrix"
