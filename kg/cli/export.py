@@ -24,7 +24,8 @@ BaseOpt = Annotated[str | None, typer.Option(
 @export_app.command("rdf")
 def rdf_command(
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for standard output.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, ntriples (streamed) or jsonld.")] = "turtle",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="turtle, ntriples (streamed) or jsonld (compact, its @context inline).")] = "turtle",
     store: StoreOpt = None,
     base: BaseOpt = None,
 ) -> None:

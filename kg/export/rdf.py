@@ -1,13 +1,15 @@
 """RDF export: Turtle, JSON-LD and N-Triples files of the built store, and the rdflib graph that
 SHACL validation reads.
 
-The work is split in three modules, each readable on its own:
+The work is split in modules, each readable on its own:
 
 * kg.export.iri      — the IRI policy (Bioregistry prefixes, ``$CELLKG_BASE_IRI``), IriMinter, and how
                 literals are spelled and escaped in N-Triples;
 * kg.export.ntriples — the streaming N-Triples writer over the store's rows (NTriples, store_ntriples,
                 ...), and kg.export.ntriples_write, which writes a store by one process or several
                 (write_store_ntriples);
+* kg.export.context  — the prefixes every RDF file binds (namespaces) and the JSON-LD @context
+                generated from the ontology, which the JSON-LD file embeds;
 * kg.export.rdf      — this module: rdflib parsing of that text (to_graph, store_graph), atomic file
                 writing and export_rdf.
 
@@ -26,6 +28,7 @@ from kg.core.owl import VOCAB
 from kg.core.schema import Schema
 from kg.core.steps import Step, quiet
 from kg.errors import ExportError, UsageError
+from kg.export.context import PREFIXES, jsonld_context, namespaces
 from kg.export.iri import (
     BASE_ENV,
     DCTERMS,
@@ -76,9 +79,6 @@ FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
 
 # ---------------------------------------------------------------- rdflib (Turtle, JSON-LD, SHACL)
 
-PREFIXES = {"cellkg": VOCAB, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "prov": PROV}
-
-
 def to_graph(blocks: Iterable[str], schema: Schema | None = None, base: str | None = None,
              chunk: int = 2048) -> Graph:
     """An rdflib Graph of N-Triples blocks (parsed by rdflib itself), with prefixes bound."""
@@ -96,15 +96,8 @@ def to_graph(blocks: Iterable[str], schema: Schema | None = None, base: str | No
             size = 0
     if buffer:
         graph.parse(data="".join(buffer), format="nt")
-    for name, ns in PREFIXES.items():
+    for name, ns in (namespaces(schema, base) if schema is not None else PREFIXES).items():
         graph.bind(name, ns, replace=True)
-    if schema is not None:
-        local = base or base_iri()
-        graph.bind("cellkgid", local)
-        graph.bind("statement", local + "statement/")
-        for prefix, ns in schema.prefixes.items():
-            if prefix != LOCAL_PREFIX:
-                graph.bind(prefix, ns)
     return graph
 
 
@@ -129,7 +122,8 @@ def atomic_write(output: str | Path, write: Callable[[IO[str]], Any]) -> None:
 
 def stable_jsonld(text: str) -> str:
     """JSON-LD whose bytes depend on the graph alone: rdflib lists nodes and values in set order,
-    which changes with Python's hash seed, so both are sorted (an ``@list`` keeps its order)."""
+    which changes with Python's hash seed, so both are sorted (an ``@list`` keeps its order), and
+    so are the keys of every object, the embedded ``@context`` included."""
     import json
 
     def tidy(value: Any, ordered: bool = False) -> Any:
@@ -164,10 +158,13 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
             progress("reading the store as RDF")
             graph = store_graph(store, base)  # errors surface before any file is opened
             count = len(graph)
+            context = jsonld_context(store.schema(), base) if fmt == "jsonld" else None
 
             def write(handle: IO[str]) -> None:
                 progress(f"writing {count:,} triples as {fmt}")
-                text = graph.serialize(format=FORMATS[fmt])
-                handle.write(stable_jsonld(text) if fmt == "jsonld" else text)
+                if context is None:
+                    handle.write(graph.serialize(format=FORMATS[fmt]))
+                else:  # compacted with the ontology's context, embedded so that the file reads offline
+                    handle.write(stable_jsonld(graph.serialize(format="json-ld", context=context)))
         atomic_write(output, write)
     return count
