@@ -180,7 +180,7 @@ def test_pasted_whole_a_question_is_one_statement_with_the_same_rows(curated_sto
             assert not any("$" in line or line.startswith(":") for line in code), question.name
             assert all(f'"{value}"' in text for value in ids.values()), question.name
             pasted = sort_rows(question, plain_rows(graph.cypher(text, {}), question.columns))
-            assert pasted == answer(question, params, "embedded", curated_store), question.name
+            assert pasted and pasted == answer(question, params, "embedded", curated_store), question.name
 
 
 def test_the_browser_address_opens_the_pasteable_text_in_the_editor() -> None:
