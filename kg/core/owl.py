@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 VOCAB = "https://w3id.org/cellkg/vocab/"
+#: The class of relationships as things with fields (not a node class): the domain of the fields that
+#: relationships carry, each naming its relationships with cellkg:onRelationship (OWL 2 DL allows no
+#: object property as a domain).
+RELATIONSHIP = VOCAB + "Relationship"
 BIOLINK = "https://w3id.org/biolink/vocab/"
 
 
@@ -63,7 +67,7 @@ def load_schema(path: Path, shapes: Path | None = None) -> Schema:
 
     classes = {}
     for cls in graph.subjects(RDF.type, OWL.Class):
-        if not isinstance(cls, URIRef):
+        if not isinstance(cls, URIRef) or str(cls) == RELATIONSHIP:
             continue
         name = local(cls)
         parents = tuple(sorted(local(p) for p in graph.objects(cls, RDFS.subClassOf)))
@@ -96,9 +100,16 @@ def load_schema(path: Path, shapes: Path | None = None) -> Schema:
         domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
         if domain is None or range_ is None:
             raise OntologyError(f"{path}: property {name} needs rdfs:domain and rdfs:range")
-        owners = []
-        for member in members(domain):
-            owners.append(rel_by_iri[str(member)] if str(member) in rel_by_iri else local(member))
+        on = []
+        for carrier in graph.objects(prop, cellkg.onRelationship):
+            if str(carrier) not in rel_by_iri:
+                raise OntologyError(f"{path}: property {name} is on {carrier}, which is not a relationship")
+            on.append(rel_by_iri[str(carrier)])
+        nodes = [m for m in members(domain) if str(m) != RELATIONSHIP]
+        if bool(on) != (len(nodes) < len(members(domain))):  # on relationships <=> Relationship in the domain
+            raise OntologyError(f"{path}: property {name}: a field of relationships has the domain Relationship "
+                                "and names them with cellkg:onRelationship")
+        owners = on + [owner for member in nodes for owner in class_names(member, name)]
         allowed = None
         one_of = graph.value(range_, OWL.oneOf)
         if one_of is not None:
