@@ -1,7 +1,7 @@
 """`kg export rdf|kgx` and `kg validate`: the linked-data commands.
 
 Registered by kg/cli/__init__.py (``app.add_typer(export_app, name="export")`` and
-``app.command("validate")(validate_command)``). rdflib, pyshacl and the Bioregistry are imported
+``app.command("validate")(validate_command)``). rdflib, pyshacl, pyrudof and the Bioregistry are imported
 inside the commands, never when the CLI starts.
 """
 
@@ -58,6 +58,8 @@ def validate_command(
     shapes: Annotated[Path | None, typer.Option(
         "--shapes", help="SHACL shapes file (default: the packaged ontology/shapes.ttl).")] = None,
     base: BaseOpt = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="rudof (fast, in Rust) or pyshacl (the reference); both give the same verdicts.")] = "rudof",
 ) -> None:
     """Check the exported graph against the SHACL shapes and print each violation."""
     from kg.errors import ShapesViolation
@@ -65,7 +67,7 @@ def validate_command(
 
     try:
         with showing("kg validate") as progress:
-            report = validate_store(store_path(store), shapes, base, progress)
+            report = validate_store(store_path(store), shapes, base, progress, engine)
     except ShapesViolation as exc:
         for line in exc.violations:
             typer.echo(line)
