@@ -95,8 +95,13 @@ def answer(question: Question, params: Mapping[str, str], backend_name: str, sto
     check_params(question, params)
     options = {"store": store, "progress": progress} if backend_name == "embedded" else backend_options
     with open_backend(backend_name, **options) as backend:
-        ids = resolve(question, params, store, backend)
-        return sort_rows(question, backend.ask(question, ids))
+        return answer_on(backend, question, params, store)
+
+
+def answer_on(backend: Any, question: Question, params: Mapping[str, str], store: Path) -> list[Row]:
+    """:func:`answer` on an open backend, for callers that ask many questions at once."""
+    check_params(question, params)
+    return sort_rows(question, backend.ask(question, resolve(question, params, store, backend)))
 
 
 def _literal(value: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import ExportError
+from kg.errors import ExportError, UsageError
 
 
 def temporary_file(folder: Path) -> str:
@@ -85,3 +85,13 @@ def refuse_overwriting(output: Path, store: Path, what: str = "output") -> None:
     for path in protected:
         if output.samefile(path):
             raise ExportError(f"refused: the {what} {output} is the store {store}; choose another file")
+
+
+def check_output(output: Path, store: Path, suffixes: tuple[str, ...], what: str) -> None:
+    """Before any work: ``output`` is not the store, ends in one of ``suffixes`` (a usage error
+    otherwise) and lies in a folder that exists."""
+    refuse_overwriting(output, store, what)
+    if output.suffix.lower() not in suffixes:
+        raise UsageError(f"cannot write the {what} {output}: give a file ending in {', '.join(suffixes)}")
+    if not output.parent.is_dir():
+        raise ExportError(f"cannot write {output}: no folder {output.parent}")

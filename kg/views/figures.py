@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ExportError, UsageError
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -29,16 +27,11 @@ def _stable() -> AbstractContextManager[None]:
 
 
 def picture_format(output: Path, store: Path) -> str:
-    """The format ``output`` asks for; refuses an unknown suffix, a missing folder and the store."""
-    from kg.core.files import refuse_overwriting
+    """The format ``output`` asks for; refuses the store, an unknown suffix and a missing folder."""
+    from kg.core.files import check_output
 
-    fmt = FORMATS.get(output.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"cannot draw {output}: give a file ending in {', '.join(FORMATS)}")
-    if not output.parent.is_dir():
-        raise ExportError(f"cannot write {output}: no folder {output.parent}")
-    refuse_overwriting(output, store, "picture")
-    return fmt
+    check_output(output, store, tuple(FORMATS), "picture")
+    return FORMATS[output.suffix.lower()]
 
 
 def built_on(store: Path) -> str:

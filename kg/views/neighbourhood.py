@@ -238,13 +238,9 @@ def _resource(name: str) -> str:
 
 def write_view(store: Path, output: Path, term: str, depth: int = 1) -> Neighbourhood:
     """Draw ``term``'s neighbourhood from the built store into the HTML file ``output`` (atomic)."""
-    from kg.core.files import refuse_overwriting, replacing
+    from kg.core.files import check_output, replacing
 
-    if output.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"cannot write the view to {output}: give a file ending in .html")
-    if not output.parent.is_dir():
-        raise ExportError(f"cannot write {output}: no folder {output.parent}")
-    refuse_overwriting(output, store, "view")
+    check_output(output, store, (".html", ".htm"), "view")
     script, style = library()
     with Store(store) as db:
         view = neighbourhood(db, resolve(db, term), depth)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.core.steps import Step, quiet
-from kg.errors import ExportError, NotFound, UsageError
+from kg.errors import ExportError, NotFound
 from kg.views.matrix import Cell, Matrix, best_level, matrix
 
 if TYPE_CHECKING:
@@ -231,16 +231,18 @@ def safety_row(row: Mapping[str, Any], source: Source) -> Safety:
 def gather(store: Path, disease: str = "autoimmune disease", progress: Step = quiet) -> Report:
     """Ask the questions about ``disease`` and its subtypes, read from the store what they do not
     return (summaries, links, product and target ids), and arrange the answers."""
+    from kg.backends import open_backend
     from kg.core.store import Store
     from kg.queries import get_question
-    from kg.queries.answer import answer, resolve
-
-    def ask(name: str, **params: str) -> list[dict[str, Any]]:
-        return answer(get_question(name), params, "embedded", store, progress)
+    from kg.queries.answer import answer_on, resolve
 
     root = resolve(get_question("evidence-for-disease"), {"disease": disease}, store)["disease"]
-    rows = ask("evidence-for-disease", disease=root)
-    with Store(store) as db:
+    with open_backend("embedded", store=store, progress=progress) as graph, Store(store) as db:
+
+        def ask(name: str, **params: str) -> list[dict[str, Any]]:  # ~40 questions on one open engine
+            return answer_on(graph, get_question(name), params, store)
+
+        rows = ask("evidence-for-disease", disease=root)
         root_name, build = db.node(root).name, db.build_id()
         if not rows:
             raise NotFound(f"no cell-therapy evidence in {root_name} or its subtypes: nothing to report")
@@ -304,14 +306,10 @@ class _Sources:
 def write_report(store: Path, output: Path, disease: str = "autoimmune disease",
                  progress: Step = quiet) -> Report:
     """Write the report of ``disease`` and its subtypes to ``output`` (atomic); return what it holds."""
-    from kg.core.files import refuse_overwriting, replacing
+    from kg.core.files import check_output, replacing
     from kg.views.report_html import page
 
-    refuse_overwriting(output, store, "report")
-    if output.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"cannot write a report to {output}: give a file ending in .html")
-    if not output.parent.is_dir():
-        raise ExportError(f"cannot write {output}: no folder {output.parent}")
+    check_output(output, store, (".html", ".htm"), "report")
     report = gather(store, disease, progress)
     text = page(report)  # whole before the file is touched
     with replacing(output) as tmp:
