@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import parse_rdf as parse
 from conftest import run_kg, store_with
 from rdflib import RDF, Graph, Literal, URIRef
 from typer.testing import CliRunner
@@ -30,15 +30,6 @@ from kg.export.rdf import (
 
 VOCAB = "https://w3id.org/cellkg/vocab/"
 FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
-
-
-def parse(source: Path, fmt: str) -> Graph:
-    """rdflib's JSON-LD parser builds a ConjunctiveGraph internally and warns about its own
-    deprecation (rdflib 7.x, plugins/parsers/jsonld.py); that one warning, and only there, is ignored."""
-    with warnings.catch_warnings():
-        if fmt == "json-ld":
-            warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
-        return Graph().parse(source, format=fmt)
 
 
 @pytest.fixture(scope="module")
@@ -148,23 +139,25 @@ def test_unknown_format_is_an_error(test_store: Path, tmp_path: Path) -> None:
 def test_export_has_the_ontology_header(test_store: Path) -> None:
     with Store(test_store) as store:
         graph, schema = store_graph(store), store.schema()
-    onto = URIRef(schema.ontology_iri)
-    assert (onto, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) in graph
-    assert graph.value(onto, URIRef("http://www.w3.org/2002/07/owl#versionIRI")) == URIRef(schema.version_iri)
     dataset = URIRef(DEFAULT_BASE + "dataset")
+    # one owl:Ontology, the file itself, importing the ontology's version (the catalog resolves it)
+    assert list(graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology"))) == [dataset]
     assert graph.value(dataset, URIRef("http://www.w3.org/2002/07/owl#imports")) == URIRef(schema.version_iri)
+    # a statement is a cellkgv:Relationship, the domain of the fields it carries
+    statements = set(graph.subjects(RDF.type, RDF.Statement))
+    assert statements and statements == set(graph.subjects(RDF.type, URIRef(VOCAB + "Relationship")))
 
 
 def test_evidence_survives_as_resources(test_store: Path) -> None:
     with Store(test_store) as store:
         graph = store_graph(store)
     rows = list(graph.query("""
-        PREFIX cellkg: <https://w3id.org/cellkg/vocab/>
+        PREFIX cellkgv: <https://w3id.org/cellkg/vocab/>
         PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?product ?disease ?level ?patients ?source ?cited WHERE {
-            ?ev a cellkg:Evidence ; cellkg:aboutProduct ?p ; cellkg:inDisease ?d ; cellkg:level ?level ;
-                cellkg:patients ?patients ; cellkg:reportedIn ?source ; dcterms:source ?cited .
-            ?p cellkg:name ?product . ?d cellkg:name ?disease .
+            ?ev a cellkgv:Evidence ; cellkgv:aboutProduct ?p ; cellkgv:inDisease ?d ; cellkgv:level ?level ;
+                cellkgv:patients ?patients ; cellkgv:reportedIn ?source ; dcterms:source ?cited .
+            ?p cellkgv:name ?product . ?d cellkgv:name ?disease .
             FILTER (?ev = <https://w3id.org/cellkg/id/ev-t-1>)
         }"""))
     assert [(str(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4]), str(r[5])) for r in rows] == [  # type: ignore[index]
@@ -174,11 +167,11 @@ def test_evidence_survives_as_resources(test_store: Path) -> None:
     assert priors == {DEFAULT_BASE + "therapy-t-rtx", DEFAULT_BASE + "therapy-t-steroid"}
     outcomes = {(str(r[0]), r[1].toPython(), r[2].toPython() if r[2] is not None else None)  # type: ignore[index]
                 for r in graph.query("""
-        PREFIX cellkg: <https://w3id.org/cellkg/vocab/>
+        PREFIX cellkgv: <https://w3id.org/cellkg/vocab/>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?o ?present ?grade WHERE {
-            <https://w3id.org/cellkg/id/ev-t-1> cellkg:hasFinding ?f .
-            ?f cellkg:ofOutcome ?o ; cellkg:present ?present . OPTIONAL { ?f cellkg:grade ?grade }
+            <https://w3id.org/cellkg/id/ev-t-1> cellkgv:hasFinding ?f .
+            ?f cellkgv:ofOutcome ?o ; cellkgv:present ?present . OPTIONAL { ?f cellkgv:grade ?grade }
         }""")}
     assert outcomes == {(DEFAULT_BASE + "outcome-t-crs", True, 1), (DEFAULT_BASE + "outcome-t-icans", False, None),
                         (DEFAULT_BASE + "outcome-t-remission", True, None),
@@ -225,7 +218,8 @@ def _read_back(graph: Graph, schema: Any, minter: IriMinter) -> tuple[dict[str, 
         found: dict[str, Any] = {}
         for p, o in graph.predicate_objects(subject):
             if p in props:
-                value = _python(o)
+                value = minter.curie(str(o)) if props[p].is_curie else _python(o)
+                assert isinstance(o, URIRef) == props[p].is_curie, (subject, p, o)  # links are IRIs
                 if props[p].is_list:
                     found[props[p].key] = tuple(sorted((*found.get(props[p].key, ()), value)))
                 else:
@@ -235,8 +229,19 @@ def _read_back(graph: Graph, schema: Any, minter: IriMinter) -> tuple[dict[str, 
                 found["@" + prov[p]] = minter.curie(str(o)) if isinstance(o, URIRef) else str(o)
         return found
 
-    nodes = {minter.curie(str(s)): (classes[o], describe(s))
-             for s, o in graph.subject_objects(RDF.type) if o in classes}
+    def own_class(subject: Any) -> str:
+        """The class whose ancestors are exactly the classes the file asserts (every one is)."""
+        asserted = {classes[o] for o in graph.objects(subject, RDF.type) if o in classes}
+        own = [name for name in asserted if set(schema.ancestors(name)) == asserted]
+        assert len(own) == 1, (subject, asserted)
+        return own[0]
+
+    identifier = URIRef("http://purl.org/dc/terms/identifier")
+    nodes = {}
+    for s in set(graph.subjects(RDF.type, URIRef(VOCAB + "Entity"))):
+        curie = minter.curie(str(s))
+        assert [str(i) for i in graph.objects(s, identifier)] == [curie]  # the CURIE, as `kg ask` shows it
+        nodes[curie] = (own_class(s), describe(s))
     edges: dict[Any, Any] = {(minter.curie(str(s)), rels[p], minter.curie(str(o))): None
                              for s, p, o in graph if p in rels}
     for st in graph.subjects(RDF.type, RDF.Statement):
@@ -251,7 +256,7 @@ def _expected(store: Store) -> tuple[dict[str, Any], dict[Any, Any]]:
     def provenance(p: Provenance | None) -> dict[str, Any]:
         if p is None:
             return {}
-        return {k: v for k, v in (("@source", p.source), ("@loader", p.loader), ("@location", p.location)) if v}
+        return {k: v for k, v in (("@source", p.source), ("@loader", p.loader), ("@location", p.place)) if v}
 
     nodes = {n.id: (n.label, {**{k: _normal(v) for k, v in n.properties.items()}, **provenance(n.provenance)})
              for n in store.nodes()}

@@ -49,6 +49,15 @@ class Provenance:
             return ""
         return f"{self.file}:{self.line}" if self.line else self.file
 
+    @property
+    def place(self) -> str:
+        """Where the record is, in terms that survive edits elsewhere in its file: the file, the
+        record's id and the field (``curated/neurology.yaml#cellkg:ev-x/outcomes``). This is what
+        the store keeps (and the exports and Neo4j show); the line (location) is for messages."""
+        if self.file is None or self.record is None:
+            return self.location
+        return f"{self.file}#{self.record}/{self.field}" if self.field else f"{self.file}#{self.record}"
+
 
 @dataclass(frozen=True)
 class Node:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 VOCAB = "https://w3id.org/cellkg/vocab/"
 #: The class of relationships as things with fields (not a node class): the domain of the fields that
-#: relationships carry, each naming its relationships with cellkg:onRelationship (OWL 2 DL allows no
+#: relationships carry, each naming its relationships with cellkgv:onRelationship (OWL 2 DL allows no
 #: object property as a domain).
 RELATIONSHIP = VOCAB + "Relationship"
 BIOLINK = "https://w3id.org/biolink/vocab/"
@@ -23,7 +23,7 @@ def load_schema(path: Path, shapes: Path | None = None) -> Schema:
     """Parse the ontology and derive classes, relationship types, properties and prefixes; with
     ``shapes`` (default: shapes.ttl beside the ontology, if there), also the cardinalities that
     `kg build` checks, so that build and SHACL hold the same rules."""
-    from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+    from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
     from rdflib.collection import Collection
     from rdflib.namespace import SH
 
@@ -82,7 +82,10 @@ def load_schema(path: Path, shapes: Path | None = None) -> Schema:
 
     relationships = {}
     rel_by_iri: dict[str, str] = {}
+    links = {prop for prop in graph.subjects(RDF.type, OWL.ObjectProperty) if flag(prop, cellkg.curie)}
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
+        if prop in links:  # a field whose values are identifiers (cellkg:curie), read below
+            continue
         name = local(prop)
         domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
         if domain is None or range_ is None:
@@ -95,9 +98,11 @@ def load_schema(path: Path, shapes: Path | None = None) -> Schema:
         rel_by_iri[str(prop)] = rel.type
 
     properties = []
-    for prop in graph.subjects(RDF.type, OWL.DatatypeProperty):
+    for prop in [*graph.subjects(RDF.type, OWL.DatatypeProperty), *sorted(links, key=str)]:
         name = local(prop)
         domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
+        if prop in links:  # CURIE strings in the store, IRIs in RDF (kg.export)
+            range_ = XSD.string
         if domain is None or range_ is None:
             raise OntologyError(f"{path}: property {name} needs rdfs:domain and rdfs:range")
         on = []
@@ -108,7 +113,7 @@ def load_schema(path: Path, shapes: Path | None = None) -> Schema:
         nodes = [m for m in members(domain) if str(m) != RELATIONSHIP]
         if bool(on) != (len(nodes) < len(members(domain))):  # on relationships <=> Relationship in the domain
             raise OntologyError(f"{path}: property {name}: a field of relationships has the domain Relationship "
-                                "and names them with cellkg:onRelationship")
+                                "and names them with cellkgv:onRelationship")
         owners = on + [owner for member in nodes for owner in class_names(member, name)]
         allowed = None
         one_of = graph.value(range_, OWL.oneOf)

@@ -77,7 +77,7 @@ class Schema:
     properties: tuple[PropertyDef, ...]
     prefixes: dict[str, str] = field(default_factory=dict)
     #: prefix -> the regular expression every local identifier under it matches (the ontology's
-    #: cellkg:identifierPattern, the same as the Bioregistry's)
+    #: cellkgv:identifierPattern, the same as the Bioregistry's)
     patterns: dict[str, str] = field(default_factory=dict)
     cardinalities: tuple[Cardinality, ...] = ()
 

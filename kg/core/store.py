@@ -47,11 +47,24 @@ PROV_COLUMNS = "prov_source, prov_loader, prov_location"
 def _prov(prov: Provenance | None) -> tuple[str | None, str | None, str | None]:
     if prov is None:
         return None, None, None
-    return prov.source, prov.loader, prov.location or None
+    return prov.source, prov.loader, prov.place or None
 
 
 def _provenance(source: str | None, loader: str | None, location: str | None) -> Provenance | None:
     return None if loader is None else Provenance(source, loader, location)
+
+
+def _now() -> str:
+    """The build time, UTC, to the second; $SOURCE_DATE_EPOCH (the reproducible-builds convention)
+    fixes it, so that two builds of the same data can give the same export bytes."""
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    except (ValueError, OverflowError, OSError):
+        raise StoreError(f"$SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970") from None
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
@@ -84,7 +97,8 @@ def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterab
             db.executemany("INSERT INTO names VALUES (?, ?)", sorted(names))
             db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)", edge_rows)
             db.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("format", FORMAT_VERSION), ("schema", schema.to_json()), ("build", digest.hexdigest()[:16])])
+                ("format", FORMAT_VERSION), ("schema", schema.to_json()), ("build", digest.hexdigest()[:16]),
+                ("built", _now())])
             db.commit()
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:  # a full disk, a folder that turned read-only
@@ -146,6 +160,18 @@ class Store:
     def build_id(self) -> str:
         """A digest of the store's content: equal stores have equal build ids."""
         return self._meta("build") or ""
+
+    def built(self) -> str:
+        """When the store was built (xsd:dateTime, UTC); for a store that does not record it, the
+        time its file was last written."""
+        from datetime import UTC, datetime
+
+        return self._meta("built") or datetime.fromtimestamp(self.path.stat().st_mtime, UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+
+    def label_counts(self) -> dict[str, int]:
+        """Nodes per class (each node counted in its own class only)."""
+        return dict(self._db.execute("SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label").fetchall())
 
     def nodes_by_label(self) -> Iterator[Node]:
         for row in self._db.execute("SELECT * FROM nodes ORDER BY label, id"):

@@ -1,10 +1,11 @@
 """The JSON-LD ``@context`` of the export, generated from the ontology so that it cannot drift from it.
 
-It holds one term per class, relationship and field of the ontology (cellkg:Therapy -> ``Therapy``),
+It holds one term per class, relationship and field of the ontology (cellkgv:Therapy -> ``Therapy``),
 one per predicate the export adds itself (rdfs:label, dcterms:source, the rdf:Statement links,
-...), and the prefixes of namespaces(): the W3C vocabularies, ``cellkg`` (the vocabulary, as in the
-Turtle export), ``cellkgid`` and ``statement`` (identifiers under ``$CELLKG_BASE_IRI``) and every
-external prefix the ontology declares, with the namespace kg.export.iri's converter expands it to.
+...), and the prefixes of namespaces(): the W3C vocabularies, ``cellkgv`` (the vocabulary),
+``cellkg`` and ``statement`` (identifiers under ``$CELLKG_BASE_IRI``: ``cellkg:`` means the same
+namespace here as in the store, `kg ask`, KGX and the ontology's sh:declare) and every external
+prefix the ontology declares, with the namespace kg.export.iri's converter expands it to.
 
 ``ontology/context.jsonld`` is this context for the default base, shipped as package data
 (kg.ontology) for publishing; tests/test_jsonld.py keeps it equal to context_text(). After changing
@@ -23,9 +24,12 @@ from kg.core.owl import VOCAB
 from kg.core.schema import Schema
 from kg.errors import OntologyError
 from kg.export.iri import (
+    DCAT,
     DCTERMS,
     DEFAULT_BASE,
     DERIVED_FROM,
+    FOAF,
+    IDENTIFIER,
     LOADER,
     LOCAL_PREFIX,
     LOCATION,
@@ -38,19 +42,21 @@ from kg.export.iri import (
     RDFS,
     RDFS_LABEL,
     SOURCE,
+    VOID,
     XSD,
     base_iri,
     build_converter,
 )
 
 #: The namespaces every RDF file of the export binds, whatever the schema.
-PREFIXES = {"cellkg": VOCAB, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "prov": PROV}
+PREFIXES = {"cellkgv": VOCAB, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "prov": PROV,
+            "void": VOID, "dcat": DCAT, "foaf": FOAF}
 
 #: Terms of the predicates the export writes beyond the ontology's: name -> (IRI, "@id" if it links).
 EXPORT_TERMS: dict[str, tuple[str, str | None]] = {
     "label": (RDFS_LABEL, None), "source": (SOURCE, "@id"), "wasDerivedFrom": (DERIVED_FROM, "@id"),
     "subject": (RDF_SUBJECT, "@id"), "predicate": (RDF_PREDICATE, "@id"), "object": (RDF_OBJECT, "@id"),
-    "loader": (LOADER, None), "location": (LOCATION, None),
+    "loader": (LOADER, None), "location": (LOCATION, None), "identifier": (IDENTIFIER, None),
 }
 
 # A JSON-LD 1.1 processor uses a term as a prefix only if its IRI ends in one of these, or the
@@ -59,11 +65,11 @@ _GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 
 
 def namespaces(schema: Schema, base: str | None = None) -> dict[str, str]:
-    """Prefix -> namespace of the export: PREFIXES, then the identifiers' (``cellkg:`` ids become
-    ``cellkgid``, since ``cellkg`` names the vocabulary, as in the ontology file)."""
+    """Prefix -> namespace of the export: PREFIXES, then the identifiers' (``cellkg`` is the
+    namespace of project identifiers, ``cellkgv`` the vocabulary's)."""
     found = dict(PREFIXES)
     local = base or base_iri()
-    found.update(cellkgid=local, statement=local + "statement/")
+    found.update(cellkg=local, statement=local + "statement/", graph=local + "graph/")
     for record in build_converter(schema, local).records:
         if record.prefix != LOCAL_PREFIX:
             found[record.prefix] = record.uri_prefix
@@ -89,7 +95,9 @@ def jsonld_context(schema: Schema, base: str | None = None) -> dict[str, Any]:
         terms[rel.iri.removeprefix(VOCAB)] = {"@id": _curie(rel.iri), "@type": "@id"}
     for prop in schema.properties:
         term: dict[str, Any] = {"@id": _curie(prop.iri)}
-        if prop.datatype != "string":  # a JSON string is already an xsd:string
+        if prop.is_curie:  # a link: its values are IRIs
+            term["@type"] = "@id"
+        elif prop.datatype != "string":  # a JSON string is already an xsd:string
             term["@type"] = f"xsd:{prop.datatype}"
         if prop.is_list:  # written as repeated triples: always a JSON array, in any order
             term["@container"] = "@set"

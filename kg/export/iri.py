@@ -47,12 +47,16 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
 
 RDF_TYPE = RDF + "type"
 RDF_STATEMENT = RDF + "Statement"
 RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = RDF + "subject", RDF + "predicate", RDF + "object"
 RDFS_LABEL = RDFS + "label"
 SOURCE = DCTERMS + "source"
+IDENTIFIER = DCTERMS + "identifier"
 DERIVED_FROM = PROV + "wasDerivedFrom"
 LOADER = VOCAB + "loader"
 LOCATION = VOCAB + "location"
@@ -73,7 +77,7 @@ def base_iri() -> str:
 
 def bioregistry_uri_prefix(prefix: str) -> tuple[str, str | None]:
     """(canonical URI prefix, identifier pattern) of a prefix, from the offline Bioregistry; the
-    ontology declares the same pattern (cellkg:identifierPattern), which is the one used."""
+    ontology declares the same pattern (cellkgv:identifierPattern), which is the one used."""
     import bioregistry
 
     norm = bioregistry.normalize_prefix(prefix)
@@ -120,11 +124,12 @@ class IriMinter:
     def iri(self, curie: str, node: str | None = None) -> str:
         """The IRI of a CURIE; ``node`` names the record in the error (default: the CURIE itself)."""
         try:
-            return self._expand(curie)
+            return self.expand(curie)
         except ExportError as exc:
             raise ExportError(f"node {node or curie}: {exc}") from None
 
-    def _expand(self, curie: str) -> str:
+    def expand(self, curie: str) -> str:
+        """The IRI of a CURIE, or an ExportError that says what is wrong with it (naming no record)."""
         prefix, sep, local = curie.partition(":")
         if not sep or not prefix or not local:
             raise ExportError(f"'{curie}' is not a CURIE (prefix:identifier)")

@@ -4,7 +4,7 @@ N-Triples is the one RDF text this project generates (Turtle, JSON-LD and SHACL 
 it with rdflib, see kg.export.rdf). Every relationship is written twice: the direct triple, and an
 ``rdf:Statement`` whose IRI is a hash of (source, type, target) and which carries the
 relationship's properties and provenance. Nodes carry their provenance directly:
-``dcterms:source``, ``cellkg:loader``, ``cellkg:location``. IRIs and literal spellings come from
+``dcterms:source``, ``cellkgv:loader``, ``cellkgv:location``. IRIs and literal spellings come from
 kg.export.iri. kg.export.ntriples_fast renders store rows to the same bytes, faster;
 kg.export.ntriples_rows streams a whole store through it.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kg.core.owl import RELATIONSHIP
 from kg.core.schema import Schema
 from kg.errors import ExportError
 from kg.export.iri import (
@@ -21,6 +22,7 @@ from kg.export.iri import (
     _LEXICAL,
     _NEEDS_ESCAPE,
     DERIVED_FROM,
+    IDENTIFIER,
     LOADER,
     LOCATION,
     OWL,
@@ -34,7 +36,6 @@ from kg.export.iri import (
     XSD,
     IriMinter,
     _text,
-    nt_literal,
     nt_string,
 )
 
@@ -51,7 +52,11 @@ class NTriples:
     def __init__(self, schema: Schema, minter: IriMinter) -> None:
         self.schema = schema
         self.minter = minter
-        self._type = {name: f" <{RDF_TYPE}> <{cls.iri}> .\n" for name, cls in schema.classes.items()}
+        # Every class of a node is asserted (its own, then its superclasses nearest first, Entity
+        # last), so the file answers `?x a cellkgv:Outcome` without the ontology beside it.
+        self._type = {name: tuple(f" <{RDF_TYPE}> <{schema.classes[c].iri}> .\n" for c in schema.ancestors(name))
+                      for name in schema.classes}
+        self._identifier = f' <{IDENTIFIER}> "'
         self._rel = {rel.type: f"<{rel.iri}>" for rel in schema.relationships.values()}
         self._props: dict[tuple[str, str, bool], tuple[str, Callable[[Any], str], str, str]] = {}
         self._terms: dict[str, str] = {}
@@ -72,10 +77,18 @@ class NTriples:
             prop = self.schema.property_for(owner, key, edge=edge)
             if prop is None:
                 raise ExportError(f"{what}: property '{key}' is not in the ontology for {owner}")
-            tail = '" .\n' if prop.datatype == "string" else f'"^^<{XSD}{prop.datatype}> .\n'
-            hit = self._props[(owner, key, edge)] = (f' <{prop.iri}> "', _LEXICAL.get(prop.datatype, _text),
-                                                     tail, prop.datatype)
+            if prop.is_curie:  # a link by identifier: the CURIE's IRI, not a string
+                hit = (f" <{prop.iri}> <", self._link, "> .\n", "CURIE")
+            else:
+                tail = '" .\n' if prop.datatype == "string" else f'"^^<{XSD}{prop.datatype}> .\n'
+                hit = (f' <{prop.iri}> "', _LEXICAL.get(prop.datatype, _text), tail, prop.datatype)
+            self._props[(owner, key, edge)] = hit
         return hit
+
+    def _link(self, value: Any) -> str:
+        if value.__class__ is not str:
+            raise TypeError
+        return self.minter.expand(value)
 
     def _properties(self, s: str, owner: str, props: dict[str, Any], edge: bool, what: str,
                     parts: list[str]) -> None:
@@ -97,6 +110,8 @@ class NTriples:
                         parts.append(f'{s} <{RDFS_LABEL}> "{text}" .\n')
             except TypeError:
                 raise ExportError(f"{what}: property '{key}' value {value!r} is not a valid {datatype}") from None
+            except ExportError as exc:
+                raise ExportError(f"{what}: property '{key}': {exc}") from None
 
     def _provenance(self, s: str, source: str | None, loader: str | None, location: str | None,
                     record: str, parts: list[str]) -> None:
@@ -110,29 +125,20 @@ class NTriples:
         if location:
             parts.append(f'{s} <{LOCATION}> "{nt_string(location)}" .\n')
 
-    def header(self, build_id: str) -> str:
-        """The ontology header, and the dataset that imports the ontology's version."""
-        s = self.schema
-        onto, dataset = f"<{s.ontology_iri}>", f"<{self.minter.base}dataset>"
-        lines = [
-            f"{onto} <{RDF_TYPE}> <{OWL}Ontology> .\n",
-            f"{onto} <{OWL}versionIRI> <{s.version_iri}> .\n",
-            f"{onto} <{OWL}versionInfo> {nt_literal(s.version)} .\n",
-            f"{dataset} <{RDF_TYPE}> <{OWL}Ontology> .\n",
-            f"{dataset} <{OWL}imports> <{s.version_iri}> .\n",
-            f"{dataset} <{RDFS_LABEL}> {nt_literal('cellkg knowledge graph')} .\n",
-        ]
-        if build_id:
-            lines.append(f"{dataset} <{OWL}versionInfo> {nt_literal(build_id)} .\n")
-        return "".join(lines)
+    def header(self) -> str:
+        """The file as an OWL ontology that imports the cellkg ontology's version (one owl:Ontology
+        per file; the dataset's description, with its counts, comes last: kg.export.dataset)."""
+        dataset = f"<{self.minter.base}dataset>"
+        return (f"{dataset} <{RDF_TYPE}> <{OWL}Ontology> .\n"
+                f"{dataset} <{OWL}imports> <{self.schema.version_iri}> .\n")
 
     def node(self, id_: str, label: str, props: dict[str, Any], source: str | None = None,
              loader: str | None = None, location: str | None = None) -> str:
-        type_line = self._type.get(label)
-        if type_line is None:
+        types = self._type.get(label)
+        if types is None:
             raise ExportError(f"node {id_}: class {label} is not in the ontology")
         s = self.term(id_)
-        parts = [s, type_line]
+        parts = [s, s.join((*types, f'{self._identifier}{nt_string(id_)}" .\n'))]
         if props:
             self._properties(s, label, props, False, f"node {id_}", parts)
         self._provenance(s, source, loader, location, id_, parts)
@@ -147,7 +153,8 @@ class NTriples:
         s = self.term(source)
         o = self.term(target)
         st = f"<{self.minter.statement_iri(source, predicate, target)}>"
-        parts = [(f"{s} {p} {o} .\n{st} <{RDF_TYPE}> <{RDF_STATEMENT}> .\n{st} <{RDF_SUBJECT}> {s} .\n"
+        parts = [(f"{s} {p} {o} .\n{st} <{RDF_TYPE}> <{RDF_STATEMENT}> .\n{st} <{RDF_TYPE}> <{RELATIONSHIP}> .\n"
+                  f"{st} <{RDF_SUBJECT}> {s} .\n"
                   f"{st} <{RDF_PREDICATE}> {p} .\n{st} <{RDF_OBJECT}> {o} .\n")]
         if props:
             what = f"relationship {source} -[{predicate}]-> {target}"

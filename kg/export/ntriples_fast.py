@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from kg.core.owl import RELATIONSHIP
 from kg.core.schema import Schema
 from kg.export.iri import (
     _ESCAPES,
@@ -141,10 +142,12 @@ class FastNTriples(NTriples):
         append = parts.append
         terms, types, mint, loads = self._terms, self._type, self._mint, orjson.loads
         property_tails, provenance_tails = self._property_tails, self._provenance_tails
+        identifier = self._identifier
         for row in rows:
             try:
                 id_, label, props, source, loader, location = row
-                tails = [types[label]]
+                # The id needs no escape: an id that mint() accepts holds no quote or backslash.
+                tails = [*types[label], f'{identifier}{id_}" .\n']
                 if props != "{}":
                     obj = loads(props)
                     if obj.__class__ is not dict:
@@ -173,7 +176,7 @@ class FastNTriples(NTriples):
         terms, rels, mint, loads = self._terms, self._rel, self._mint, orjson.loads
         property_tails, provenance_tails = self._property_tails, self._provenance_tails
         statement, blake2b = self._statement, hashlib.blake2b
-        reified = f" <{RDF_TYPE}> <{RDF_STATEMENT}> .\n"
+        reified, relationship = f" <{RDF_TYPE}> <{RDF_STATEMENT}> .\n", f" <{RDF_TYPE}> <{RELATIONSHIP}> .\n"
         subject, predicate_, object_ = f" <{RDF_SUBJECT}> ", f" <{RDF_PREDICATE}> ", f" <{RDF_OBJECT}> "
         derived = f" <{DERIVED_FROM}> "
         for row in rows:
@@ -182,7 +185,7 @@ class FastNTriples(NTriples):
                 p = rels[predicate]
                 s = terms.get(source) or mint(source)
                 o = terms.get(target) or mint(target)
-                tails = [reified, f"{subject}{s} .\n", f"{predicate_}{p} .\n", f"{object_}{o} .\n"]
+                tails = [reified, relationship, f"{subject}{s} .\n", f"{predicate_}{p} .\n", f"{object_}{o} .\n"]
                 if props != "{}":
                     obj = loads(props)
                     if obj.__class__ is not dict:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.core.store import PROV_COLUMNS
+from kg.export.dataset import Counts, description
 from kg.export.iri import IriMinter
 from kg.export.ntriples_fast import FastNTriples
 
@@ -71,32 +72,50 @@ def maker_for(store: Any, base: str | None = None) -> FastNTriples:
     return FastNTriples(schema, IriMinter(schema, base))
 
 
+def describe(maker: FastNTriples, store: Any, triples: int) -> str:
+    """The dataset's description (kg.export.dataset) for a file that holds ``triples`` before it."""
+    schema = maker.schema
+    return description(schema, maker.minter.base, store.build_id(), store.built(),
+                       Counts.of(schema, store.label_counts()), triples)
+
+
 def store_ntriples(store: Any, base: str | None = None, batch: int = BATCH) -> Iterator[str]:
-    """The whole store as N-Triples blocks: the header, then the nodes and the relationships,
-    ``batch`` records to a block. Memory stays flat."""
+    """The whole store as N-Triples blocks: the header, the nodes, the relationships (``batch``
+    records to a block), and the dataset's description. Memory stays flat."""
     maker = maker_for(store, base)
-    yield maker.header(store.build_id())
+    header = maker.header()
+    yield header
+    count = header.count("\n")
     db = connect(store.path)
     try:
-        for text, _ in piece_blocks(maker, db, WHOLE, batch):
+        for text, triples in piece_blocks(maker, db, WHOLE, batch):
+            count += triples
             yield text
     finally:
         db.close()
+    yield describe(maker, store, count)
 
 
 def reference_ntriples(store: Any, base: str | None = None) -> Iterator[str]:
     """store_ntriples without the fast path: one node() / edge() block per record (the reference
     the fast path is tested against)."""
     maker = maker_for(store, base)
-    yield maker.header(store.build_id())
+    header = maker.header()
+    yield header
+    count = header.count("\n")
     db = connect(store.path)
     try:
         for id_, label, props, *prov in db.execute(piece_query(WHOLE[0])[0]):
-            yield maker.node(id_, label, json.loads(props), *prov)
+            block = maker.node(id_, label, json.loads(props), *prov)
+            count += block.count("\n")
+            yield block
         for source, predicate, target, props, *prov in db.execute(piece_query(WHOLE[1])[0]):
-            yield maker.edge(source, predicate, target, json.loads(props), *prov)
+            block = maker.edge(source, predicate, target, json.loads(props), *prov)
+            count += block.count("\n")
+            yield block
     finally:
         db.close()
+    yield describe(maker, store, count)
 
 
 def write_ntriples(blocks: Iterable[str], out: IO[str], chunk: int = 4096) -> int:

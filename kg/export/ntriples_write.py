@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from kg.errors import ExportError
 from kg.export.ntriples_fast import FastNTriples
-from kg.export.ntriples_rows import KEYS, WHOLE, Piece, connect, maker_for, piece_blocks, piece_query
+from kg.export.ntriples_rows import KEYS, WHOLE, Piece, connect, describe, maker_for, piece_blocks, piece_query
 
 #: Below this many rows (nodes + relationships) one process writes the store.
 PARALLEL_MIN_ROWS = 20_000
@@ -106,7 +106,7 @@ def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, work
     above) when ``out`` is a UTF-8 file or pipe; the bytes written are the same either way.
     """
     maker = maker_for(store, base)
-    header = maker.header(store.build_id())
+    header = maker.header()
     fd = _descriptor(out)
     db = connect(store.path)
     try:
@@ -117,7 +117,7 @@ def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, work
             for text, triples in piece_blocks(maker, db, WHOLE):
                 out.write(text)
                 total += triples
-            return header.count("\n") + total
+            return _finish(out, maker, store, header.count("\n") + total)
         pieces = plan(db)
     finally:
         db.close()
@@ -126,7 +126,14 @@ def write_store_ntriples(store: Any, out: IO[str], base: str | None = None, work
     total = _write_parallel(maker, store.path, pieces, fd, count)
     if out.seekable():
         out.seek(0, os.SEEK_END)  # the workers wrote past the position the stream last knew
-    return header.count("\n") + total
+    return _finish(out, maker, store, header.count("\n") + total)
+
+
+def _finish(out: IO[str], maker: FastNTriples, store: Any, triples: int) -> int:
+    """Write the dataset's description after ``triples`` triples; returns the file's triple count."""
+    text = describe(maker, store, triples)
+    out.write(text)
+    return triples + text.count("\n")
 
 
 def _render(maker: FastNTriples, db: Any, piece: Piece) -> tuple[bytes, int]:

@@ -74,7 +74,8 @@ __all__ = [
     "write_store_ntriples",
 ]
 
-FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+#: Format name -> rdflib's. N-Triples and N-Quads are streamed; the others go through rdflib.
+FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "nquads": "nquads", "trig": "trig"}
 
 
 # ---------------------------------------------------------------- rdflib (Turtle, JSON-LD, SHACL)
@@ -139,7 +140,8 @@ def stable_jsonld(text: str) -> str:
 
 def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: str | None = None,
                progress: Step = quiet) -> int:
-    """Export a built store as Turtle, N-Triples (streamed) or JSON-LD; returns the triple count."""
+    """Export a built store as Turtle, N-Triples (streamed), JSON-LD, N-Quads (streamed) or TriG (a
+    named graph per source: kg.export.quads); returns the triple (or quad) count."""
     from kg.core.files import refuse_overwriting
     from kg.core.store import Store
 
@@ -154,6 +156,22 @@ def export_rdf(store_path: Path, output: str | Path, fmt: str = "turtle", base: 
                 nonlocal count
                 # A large store is rendered by several processes taking turns (kg.export.ntriples_write).
                 count = write_store_ntriples(store, handle, base)
+        elif fmt == "nquads":
+            from kg.export.quads import store_nquads
+
+            def write(handle: IO[str]) -> None:
+                nonlocal count
+                count = write_ntriples(store_nquads(store, base), handle)
+        elif fmt == "trig":
+            from kg.export.quads import store_dataset, trig_text
+
+            progress("reading the store as named graphs")
+            dataset = store_dataset(store, base)
+            count = sum(1 for _ in dataset.quads())
+
+            def write(handle: IO[str]) -> None:
+                progress(f"writing {count:,} quads as TriG")
+                handle.write(trig_text(dataset))
         else:
             progress("reading the store as RDF")
             graph = store_graph(store, base)  # errors surface before any file is opened

@@ -6,7 +6,7 @@ rudof (kg.export.shacl_fast, the default, in Rust) and pyshacl (:func:`validate_
 Shapes come from two places: ontology/shapes.ttl (cardinalities and required fields, which OWL
 cannot say) and :func:`derived_shapes`, which turns every ontology relationship and property into
 a shape (domain, range, datatype, enumeration, single-valued unless a list). The ontology is
-added to the data (pyshacl: as its ontology graph), so ``sh:class cellkg:Outcome`` accepts an AdverseEvent.
+added to the data (pyshacl: as its ontology graph), so ``sh:class cellkgv:Outcome`` accepts an AdverseEvent even in an older export.
 """
 
 from __future__ import annotations
@@ -101,11 +101,15 @@ def derived_shapes(schema: Schema) -> Graph:
         node, prop = shape(f"property-{p.iri.rsplit('/', 1)[-1]}", p.iri)
         owners = [is_class(o) if o in schema.classes else is_statement_of(o) for o in p.domain]
         graph.add((node, *one_of(owners)))
-        graph.add((prop, SH.nodeKind, SH.Literal))
-        if p.allowed is not None:
+        if p.is_curie:  # a link by identifier: an IRI in RDF
+            graph.add((prop, SH.nodeKind, SH.IRI))
+            graph.add((prop, SH.message, Literal(f"{p.key} links to an IRI")))
+        elif p.allowed is not None:
+            graph.add((prop, SH.nodeKind, SH.Literal))
             graph.add((prop, SH["in"], rdf_list([Literal(v) for v in p.allowed])))
             graph.add((prop, SH.message, Literal(f"{p.key} must be one of: {', '.join(p.allowed)}")))
         else:
+            graph.add((prop, SH.nodeKind, SH.Literal))
             graph.add((prop, SH.datatype, URIRef(XSD + p.datatype)))
             graph.add((prop, SH.message, Literal(f"{p.key} must be an xsd:{p.datatype}")))
         if not p.is_list:
@@ -164,8 +168,10 @@ def report_lines(results: list[ShaclResult], facts: Facts, schema: Schema, curie
         if statement is not None:
             s, p, o = statement
             return f"relationship {show(s)} -[{rel_types.get(p, show(p))}]-> {show(o)}"
-        shown = sorted(names.get(c, c.strip("<>")) for c in classes)
-        return f"node {show(focus)} ({', '.join(shown) or 'untyped'})"
+        named = {names.get(c, c.strip("<>")) for c in classes}
+        # The export asserts every superclass too: name only the most specific classes.
+        inherited = {a for n in named if n in schema.classes for a in schema.ancestors(n)[1:]}
+        return f"node {show(focus)} ({', '.join(sorted(named - inherited)) or 'untyped'})"
 
     def line(r: ShaclResult) -> str:
         field = f" {r.path.strip('<>').rsplit('/', 1)[-1].rsplit('#', 1)[-1]}:" if r.path and r.path[0] == "<" else ""
