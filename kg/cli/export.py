@@ -25,7 +25,8 @@ BaseOpt = Annotated[str | None, typer.Option(
 def rdf_command(
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for standard output.")],
     fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="turtle, ntriples (streamed) or jsonld (compact, its @context inline).")] = "turtle",
+        "--format", "-f", help="turtle, ntriples (streamed), jsonld (compact, its @context inline), "
+                               "or nquads (streamed) / trig: a named graph per source.")] = "turtle",
     store: StoreOpt = None,
     base: BaseOpt = None,
 ) -> None:
@@ -34,10 +35,11 @@ def rdf_command(
 
     # Not on standard output (it is the data), nor for N-Triples: its writer forks, and a fork must not
     # copy a drawing thread halfway through a write to standard error.
-    with showing("kg export rdf", enabled=output != "-" and fmt != "ntriples") as progress:
+    with showing("kg export rdf", enabled=output != "-" and fmt not in ("ntriples", "nquads")) as progress:
         count = export_rdf(store_path(store), output, fmt, base, progress)
     if output != "-":
-        typer.echo(f"wrote {count} triples to {output} ({fmt})", err=True)
+        unit = "quads" if fmt in ("nquads", "trig") else "triples"
+        typer.echo(f"wrote {count} {unit} to {output} ({fmt})", err=True)
 
 
 @export_app.command("kgx")
@@ -45,7 +47,8 @@ def kgx_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory for nodes.tsv and edges.tsv.")],
     store: StoreOpt = None,
 ) -> None:
-    """Export KGX TSV (nodes.tsv, edges.tsv) with Biolink categories and predicates."""
+    """Export KGX TSV (nodes.tsv, edges.tsv) that Biolink tools accept: Biolink categories, predicates
+    and prefixes, negated absences, knowledge sources (kgx validate: scripts/kgx)."""
     from kg.export.kgx import export_kgx
 
     with showing("kg export kgx") as progress:
