@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -140,6 +140,26 @@ def unavailable(tool: str, reason: str) -> NoReturn:
 
 def _unavailable(reason: str) -> NoReturn:
     unavailable("Neo4j", reason)
+
+
+ToolRun = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def tool_runner(tool: str, script: Path, java: str | None = None) -> ToolRun:
+    """Run one of the scripts that assemble an outside tool (scripts/robot, jena, kgx): assemble it
+    first (a download on first use), and return a function running it with arguments. ``java``
+    says which Java the tool needs, when it needs one."""
+    if java and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        unavailable(tool, f"java not found ({tool} needs {java})")
+    done = subprocess.run([sys.executable, str(script), "assemble"], capture_output=True, text=True,
+                          timeout=1800, check=False)
+    if done.returncode != 0:
+        unavailable(tool, f"{script.relative_to(ROOT)} assemble failed:\n{done.stdout}{done.stderr}")
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True,
+                              timeout=600, check=False)
+    return run
 
 
 TEST_HOME = ROOT / ".neo4j-test"  # the tests' own server: never the user's .neo4j-local

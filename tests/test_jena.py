@@ -15,18 +15,15 @@ Without Java or Maven these tests skip on a developer's machine and fail under C
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import run_kg, unavailable
+from conftest import ToolRun as Run
+from conftest import run_kg, tool_runner
 
 from kg.core import resources
 from kg.core.owl import VOCAB
@@ -35,7 +32,6 @@ from kg.export.shacl import ShaclResult, nt_term
 
 ROOT = Path(__file__).resolve().parents[1]
 JENA = ROOT / "scripts" / "jena"
-Run = Callable[..., subprocess.CompletedProcess[str]]
 
 # riot's --syntax for a kg format whose name riot does not know; riot knows turtle, ntriples,
 # jsonld, trig and nquads by kg's own names.
@@ -59,17 +55,7 @@ class Report(NamedTuple):
 @pytest.fixture(scope="module")
 def jena() -> Run:
     """Run scripts/jena with the given arguments, once its jars are assembled."""
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        unavailable("Jena", "java not found (Jena 5 needs Java 17 or later)")
-    done = subprocess.run([sys.executable, str(JENA), "assemble"], capture_output=True, text=True,
-                          timeout=1800, check=False)
-    if done.returncode != 0:
-        unavailable("Jena", f"scripts/jena assemble failed:\n{done.stdout}{done.stderr}")
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(JENA), *map(str, args)], capture_output=True, text=True,
-                              timeout=600, check=False)
-    return run
+    return tool_runner("Jena", JENA, java="Java 17 or later")
 
 
 @pytest.fixture(scope="module")

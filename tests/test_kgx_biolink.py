@@ -9,10 +9,7 @@ tests skip on a developer's machine and fail under CI.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,8 @@ from urllib.parse import unquote
 import bioregistry
 import pytest
 import yaml
-from conftest import store_with
+from conftest import ToolRun as Run
+from conftest import store_with, tool_runner
 from rdflib import DCTERMS, RDF, RDFS, Graph, URIRef
 
 from kg.core.model import Node, Provenance
@@ -34,13 +32,6 @@ from kg.export.kgx import BIOLINK_PREFIXES, CELLKG, IN_VALUE, REGISTRIES, export
 ROOT = Path(__file__).resolve().parents[1]
 KGX = ROOT / "scripts" / "kgx"
 BIOLINK = "https://w3id.org/biolink/vocab/"
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"kgx is required under CI: {reason}", pytrace=False)
-    pytest.skip(f"kgx not available: {reason}")
 
 
 @dataclass(frozen=True)
@@ -77,14 +68,7 @@ class Exported:
 @pytest.fixture(scope="module")
 def kgx() -> Kgx:
     """scripts/kgx with the given arguments, once its environment is made."""
-    done = subprocess.run([sys.executable, str(KGX), "assemble"], capture_output=True, text=True,
-                          timeout=1800, check=False)
-    if done.returncode != 0:
-        _unavailable(f"scripts/kgx assemble failed:\n{done.stdout}{done.stderr}")
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(KGX), *map(str, args)], capture_output=True, text=True,
-                              timeout=600, check=False)
+    run = tool_runner("kgx", KGX)
     where = run("biolink-model")
     assert where.returncode == 0, where.stderr
     return Kgx(run, Path(where.stdout.strip()))

@@ -6,43 +6,23 @@ once). Without Java or Maven the ROBOT tests skip on a developer's machine and f
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
-from conftest import unavailable
+from conftest import ToolRun as Run
+from conftest import tool_runner
 
 from kg.core import resources
 from kg.core.owl import VOCAB
 
 ROOT = Path(__file__).resolve().parents[1]
 ROBOT = ROOT / "scripts" / "robot"
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def _unavailable(reason: str) -> NoReturn:
-    unavailable("ROBOT", reason)
 
 
 @pytest.fixture(scope="module")
 def robot() -> Run:
     """Run scripts/robot with the given arguments, once its jars are assembled."""
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        _unavailable("java not found (ROBOT needs Java 11 or later)")
-    done = subprocess.run([sys.executable, str(ROBOT), "assemble"], capture_output=True, text=True,
-                          timeout=1800, check=False)
-    if done.returncode != 0:
-        _unavailable(f"scripts/robot assemble failed:\n{done.stdout}{done.stderr}")
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(ROBOT), *map(str, args)], capture_output=True, text=True,
-                              timeout=600, check=False)
-    return run
+    return tool_runner("ROBOT", ROBOT, java="Java 11 or later")
 
 
 def test_the_ontology_is_owl2_dl(robot: Run, tmp_path: Path) -> None:
