@@ -28,6 +28,18 @@ def test_building_twice_gives_the_same_store(tmp_path: Path, monkeypatch: pytest
         assert a.built() == "2023-11-14T22:13:20Z" != c.built()
 
 
+def test_a_bad_build_time_is_one_error_and_the_old_store_stays(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.sqlite"
+    build(path, TEST_DATA)
+    before = path.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(StoreError, match=r"^\$SOURCE_DATE_EPOCH='yesterday' is not a number"):
+        build(path, TEST_DATA)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["a.sqlite"]  # no temporary file left behind
+
+
 def test_rebuilding_in_place_keeps_content(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     build(store, TEST_DATA)

@@ -54,17 +54,23 @@ def _provenance(source: str | None, loader: str | None, location: str | None) ->
     return None if loader is None else Provenance(source, loader, location)
 
 
-def _now() -> str:
-    """The build time, UTC, to the second; $SOURCE_DATE_EPOCH (the reproducible-builds convention)
-    fixes it, so that two builds of the same data can give the same export bytes."""
+def _utc(seconds: float) -> str:
+    """A time as the xsd:dateTime the store records (UTC, to the second)."""
     from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> str:
+    """The build time; $SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it, so that two
+    builds of the same data can give the same export bytes."""
+    import time
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     try:
-        when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+        return _utc(int(epoch) if epoch else time.time())
     except (ValueError, OverflowError, OSError):
         raise StoreError(f"$SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds since 1970") from None
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_store(path: Path, schema: Schema, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
@@ -164,10 +170,7 @@ class Store:
     def built(self) -> str:
         """When the store was built (xsd:dateTime, UTC); for a store that does not record it, the
         time its file was last written."""
-        from datetime import UTC, datetime
-
-        return self._meta("built") or datetime.fromtimestamp(self.path.stat().st_mtime, UTC).strftime(
-            "%Y-%m-%dT%H:%M:%SZ")
+        return self._meta("built") or _utc(self.path.stat().st_mtime)
 
     def label_counts(self) -> dict[str, int]:
         """Nodes per class (each node counted in its own class only)."""
